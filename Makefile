@@ -1,0 +1,33 @@
+# triscope developer entry points.  `make demo` and `make test` are the two
+# quick-start commands of the README; .ci/run calls `make test` too.
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+
+.PHONY: demo test test-c test-python venv clean
+
+# A virtual environment with triscope built from this checkout, plus pytest.
+venv:
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet pytest
+	$(VPY) -m pip install --quiet --force-reinstall --no-deps .
+
+# Set up and profile the bundled demo program.
+demo: venv
+	$(VENV)/bin/triscope demo/demo.py
+
+# The whole test suite: C unit tests (plain and under ASan+UBSan), then the
+# end-to-end tests against the installed package.
+test: test-c test-python
+
+test-c:
+	tests/c/run.sh
+	tests/c/run.sh --sanitize
+
+test-python: venv
+	cd tests && ../$(VPY) -m pytest -q -p no:cacheprovider python
+
+clean:
+	rm -rf build dist src/*.egg-info tests/c/bin .venv*
+	find src -name '*.so' -delete

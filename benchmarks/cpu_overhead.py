@@ -1,0 +1,123 @@
+"""CPU-profiling overhead of triscope: wall time with and without it.
+
+Not a test; run it by hand (see benchmarks/README.md):
+
+    python benchmarks/cpu_overhead.py [-n REPS] [--python PY] [--rate SECONDS]
+                                      [--only NAME[,NAME]] [--keep DIR]
+
+Runs each CPU-bound pure-Python program below under plain ``PY prog.py`` and
+under ``PY -m triscope --cpu-only --json --outfile F prog.py``, alternating
+plain/profiled (A B A B ...) so drifts in machine speed hit both equally, and
+prints per program:
+  - median wall time plain and profiled (seconds, measured around the child
+    process by this script),
+  - slowdown = median profiled / median plain,
+  - per-sample cost in microseconds = (median profiled - median plain) /
+    n_samples, with n_samples (the median over the profiled runs) from the
+    profile's "triscope" object.
+Standard library only.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Each program runs ~1-2 s under plain CPython 3.11 on a 2-3 GHz core.
+PROGRAMS = {
+    "arith_loop": '''
+def work(n):
+    acc = 0
+    for i in range(n):
+        acc += i * i % 7
+        acc ^= i >> 3
+    return acc
+print(work(8_000_000) & 0xff)
+''',
+    "fib_calls": '''
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+print(fib(34))
+''',
+    "dict_strings": '''
+def work(rounds):
+    total = 0
+    for r in range(rounds):
+        d = {}
+        for i in range(20_000):
+            k = "k" + str(i % 5000)
+            d[k] = d.get(k, 0) + len(k)
+        words = sorted(d, key=d.__getitem__)
+        total += len(" ".join(words[:100]).split())
+    return total
+print(work(120))
+''',
+}
+
+
+def run_once(cmd, env):
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
+    return dt
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-n", "--reps", type=int, default=5, help="repetitions of each A/B pair (default 5)")
+    ap.add_argument("--python", default=sys.executable, help="interpreter to use (default: this one)")
+    ap.add_argument("--rate", type=float, default=None,
+                    help="pass --cpu-sampling-rate SECONDS to triscope (default: its own default)")
+    ap.add_argument("--only", default="", help="comma-separated program names: " + ",".join(PROGRAMS))
+    ap.add_argument("--keep", default=None, help="directory to keep the programs and profiles in")
+    args = ap.parse_args()
+
+    names = [n for n in PROGRAMS if not args.only or n in args.only.split(",")]
+    if not names:
+        sys.exit(f"no such program; choose from {', '.join(PROGRAMS)}")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="triscope-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    version = subprocess.run([args.python, "-c", "import platform; print(platform.python_version())"],
+                             capture_output=True, text=True).stdout.strip()
+    print(f"python {version} ({args.python}), {args.reps} reps, cpus {os.cpu_count()}, "
+          f"rate {args.rate or 'default'}")
+    header = f"{'program':<14} {'plain s':>8} {'triscope s':>10} {'slowdown':>9} {'samples':>8} {'us/sample':>10}"
+    print(header)
+    print("-" * len(header))
+    for name in names:
+        prog = workdir / f"{name}.py"
+        prog.write_text(PROGRAMS[name])
+        out = workdir / f"{name}.json"
+        plain_cmd = [args.python, str(prog)]
+        prof_cmd = [args.python, "-m", "triscope", "--cpu-only", "--json", "--outfile", str(out)]
+        if args.rate:
+            prof_cmd += ["--cpu-sampling-rate", str(args.rate)]
+        prof_cmd.append(str(prog))
+        run_once(plain_cmd, env)  # warm caches (page cache, .pyc)
+        plain, prof, samples = [], [], []
+        for _ in range(args.reps):
+            plain.append(run_once(plain_cmd, env))
+            prof.append(run_once(prof_cmd, env))
+            samples.append(json.loads(out.read_text())["triscope"]["n_samples"])
+        mp, mt, ns = statistics.median(plain), statistics.median(prof), statistics.median(samples)
+        per_sample = (mt - mp) / ns * 1e6 if ns else float("nan")
+        print(f"{name:<14} {mp:8.3f} {mt:10.3f} {mt / mp:9.3f} {ns:8.0f} {per_sample:10.1f}")
+        sys.stdout.flush()
+    if args.keep:
+        print(f"programs and profiles kept in {workdir}")
+
+
+if __name__ == "__main__":
+    main()

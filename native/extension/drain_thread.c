@@ -1,0 +1,207 @@
+/* drain_thread.c -- see drain_thread.h. */
+#include "drain_thread.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "os_linux.h"
+#include "rng.h"
+
+#define WAKE_STOP 'S'
+#define WAKE_TERM 'T'
+
+/* Wake-up pipe: created by start (GIL), read by the drain thread, written by
+ * stop and by the SIGTERM handler (async-signal-safe write). */
+static int wake_fds[2] = {-1, -1};
+static pthread_t thread;             /* valid while thread_alive; GIL holder */
+static int thread_alive;             /* GIL holder */
+static _Atomic int stop_requested;   /* any thread */
+static _Atomic(const void *) drain_tstate; /* written by the drain thread */
+static uint64_t interval_ns;         /* immutable while the thread runs */
+static pid_t watched_pid;            /* the process whose SIGTERM we handle */
+static PyObject *term_callback;      /* strong ref; GIL holder */
+static int sigterm_installed;        /* GIL holder */
+
+/* The SIGTERM handler.  Async-signal-safe: getpid, write, sigaction, kill. */
+static void
+on_sigterm(int signo)
+{
+    int saved_errno = errno;
+    if (getpid() == watched_pid && wake_fds[1] >= 0) {
+        char c = WAKE_TERM;
+        if (write(wake_fds[1], &c, 1) == 1)
+            goto out;
+    }
+    /* Not our process (a fork child), or no drain thread: act as if we were
+     * never here. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(signo, &dfl, NULL);
+    kill(getpid(), signo);
+out:
+    errno = saved_errno;
+}
+
+static void
+run_terminate(void)
+{
+    if (term_callback) {
+        PyObject *r = PyObject_CallObject(term_callback, NULL);
+        if (!r)
+            PyErr_Clear();
+        Py_XDECREF(r);
+    }
+    ts_drain_unwatch_sigterm();
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGTERM, &dfl, NULL);
+    kill(getpid(), SIGTERM); /* delivered to a thread that does not block it */
+}
+
+static void *
+drain_main(void *arg)
+{
+    (void)arg;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    atomic_store(&drain_tstate, (const void *)PyThreadState_Get());
+    PyThreadState *self = PyEval_SaveThread();
+    ts_rng_t rng;
+    ts_rng_seed(&rng, ts_os_clock_ns(CLOCK_MONOTONIC));
+    int terminate = 0;
+    while (!atomic_load(&stop_requested) && !terminate) {
+        uint64_t ns = ts_rng_exponential_ns(&rng, interval_ns);
+        /* jitter around the mean without the exponential's long tail */
+        ns = interval_ns / 2 + ns / 2;
+        struct timespec timeout = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+        struct pollfd pfd = {.fd = wake_fds[0], .events = POLLIN};
+        int rc = ppoll(&pfd, 1, &timeout, NULL);
+        if (rc > 0) {
+            char buf[16];
+            ssize_t n = read(wake_fds[0], buf, sizeof buf);
+            for (ssize_t i = 0; i < n; i++)
+                terminate |= buf[i] == WAKE_TERM;
+        }
+        if (atomic_load(&stop_requested))
+            break;
+        PyEval_RestoreThread(self);
+        if (terminate)
+            run_terminate();
+        else
+            ts_engine_drain();
+        self = PyEval_SaveThread();
+    }
+    PyEval_RestoreThread(self);
+    atomic_store(&drain_tstate, NULL);
+    PyGILState_Release(gil);
+    return NULL;
+}
+
+int
+ts_drain_thread_start(uint64_t ns)
+{
+    if (thread_alive)
+        return 0;
+    if (wake_fds[0] < 0 && pipe2(wake_fds, O_CLOEXEC | O_NONBLOCK) < 0)
+        return -1;
+    interval_ns = ns;
+    atomic_store(&stop_requested, 0);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&thread, NULL, drain_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        errno = rc;
+        return -1;
+    }
+    thread_alive = 1;
+    return 0;
+}
+
+int
+ts_drain_thread_is_current(void)
+{
+    return thread_alive && pthread_equal(thread, pthread_self());
+}
+
+const void *
+ts_drain_thread_state(void)
+{
+    return atomic_load(&drain_tstate);
+}
+
+void
+ts_drain_thread_stop(void)
+{
+    if (!thread_alive)
+        return;
+    atomic_store(&stop_requested, 1);
+    if (ts_drain_thread_is_current())
+        return; /* it ends after this pass; nobody joins it (detach) */
+    char c = WAKE_STOP;
+    if (write(wake_fds[1], &c, 1) < 0) {
+        /* the pipe is non-blocking and nearly empty: cannot fail usefully */
+    }
+    Py_BEGIN_ALLOW_THREADS
+    pthread_join(thread, NULL);
+    Py_END_ALLOW_THREADS
+    thread_alive = 0;
+}
+
+int
+ts_drain_watch_sigterm(PyObject *callback)
+{
+    struct sigaction current;
+    if (sigaction(SIGTERM, NULL, &current) < 0)
+        return -1;
+    if (current.sa_handler != SIG_DFL && current.sa_handler != on_sigterm)
+        return 0; /* the program handles SIGTERM itself: leave it alone */
+    Py_XINCREF(callback);
+    Py_XSETREF(term_callback, callback);
+    watched_pid = getpid();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigterm;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGTERM, &sa, NULL) < 0)
+        return -1;
+    sigterm_installed = 1;
+    return 0;
+}
+
+void
+ts_drain_unwatch_sigterm(void)
+{
+    struct sigaction current;
+    if (sigterm_installed && sigaction(SIGTERM, NULL, &current) == 0
+        && current.sa_handler == on_sigterm) {
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigaction(SIGTERM, &dfl, NULL);
+    }
+    sigterm_installed = 0;
+}
+
+void
+ts_drain_after_fork_child(void)
+{
+    ts_drain_unwatch_sigterm();
+    thread_alive = 0;
+    atomic_store(&drain_tstate, NULL);
+    if (wake_fds[0] >= 0) {
+        close(wake_fds[0]);
+        close(wake_fds[1]);
+        wake_fds[0] = wake_fds[1] = -1;
+    }
+}

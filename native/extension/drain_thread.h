@@ -1,0 +1,43 @@
+/* drain_thread.h -- the helper thread that drains samples on wall-clock time.
+ *
+ * Off-CPU (system) time only shows when somebody looks at a blocked thread,
+ * so a thread wakes every sampling interval (jittered), takes the GIL and
+ * runs ts_engine_drain().  It blocks every signal, so the program's signals
+ * and the sampling signal never land on it.  Its wake-up pipe doubles as the
+ * channel from the SIGTERM handler: the handler writes one byte
+ * (async-signal-safe), the thread runs the registered Python callback that
+ * writes the profile, then ends the process with SIGTERM as the default
+ * action would have.  It is stopped around fork (CPython 3.12+ warns about
+ * forking a multi-threaded process) and restarted in the parent.
+ */
+#ifndef TRISCOPE_DRAIN_THREAD_H
+#define TRISCOPE_DRAIN_THREAD_H
+
+#include <Python.h>
+#include <stdint.h>
+
+/* Starts the thread.  GIL held.  Returns 0 or -1 with errno set. */
+int ts_drain_thread_start(uint64_t interval_ns);
+
+/* Stops and joins the thread (releases the GIL while waiting).  GIL held.
+ * From the drain thread itself it only asks it to end. */
+void ts_drain_thread_stop(void);
+
+/* 1 if the caller is the drain thread. */
+int ts_drain_thread_is_current(void);
+
+/* The drain thread's own thread state (never profiled), or NULL. */
+const void *ts_drain_thread_state(void);
+
+/* Installs a SIGTERM handler if SIGTERM has its default action; `callback`
+ * (a new reference is taken) is called on the drain thread with the GIL
+ * before the process dies.  GIL held. */
+int ts_drain_watch_sigterm(PyObject *callback);
+
+/* Restores SIGTERM's default action if the handler is still ours. */
+void ts_drain_unwatch_sigterm(void);
+
+/* In a fork child: forgets the (non-existent) thread and the SIGTERM hook. */
+void ts_drain_after_fork_child(void);
+
+#endif

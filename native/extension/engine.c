@@ -1,0 +1,342 @@
+/* engine.c -- the profiling session: thread registry, drain, start/stop.
+ *
+ * Thread registry.  Each drain pass walks the interpreter's thread states
+ * (GIL held, so the list is stable) and gives every thread a sampler slot.
+ * A thread is identified by (thread state, kernel tid): both can be reused
+ * after a thread ends, but not together within one pass.  Threads whose
+ * state left the list get their timer deleted; their ring is drained first.
+ * Threads present when profiling starts are charged from that moment on;
+ * threads born later from their first instruction (their first sample
+ * carries all CPU time they used before the drain noticed them).
+ *
+ * Off-CPU time.  In wall-clock mode each pass reads every thread's CPU clock
+ * and the monotonic clock: wall elapsed minus CPU consumed since the previous
+ * pass is time the thread spent off a CPU (sleeping, in I/O, waiting for a
+ * lock or the GIL).  It is charged as system time to the line the thread is
+ * at now, read from its frames under the GIL.  No signal ever interrupts a
+ * blocked thread.
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aggregate.h"
+#include "drain_thread.h"
+#include "hashmap.h"
+#include "ip_classes.h"
+#include "os_linux.h"
+#include "pycompat/pycompat.h"
+#include "resolve.h"
+#include "sampler.h"
+
+/* All owned by the GIL holder. */
+static ts_engine_config_t config;
+static int configured;
+static int running;
+static int sampler_installed;
+static ts_engine_counters_t counters;
+static uint64_t sweep;               /* registry pass number */
+static int sweep_is_initial;         /* the pass inside start(): existing threads */
+static PyThreadState *owner_tstate;  /* a thread state of the profiled interpreter */
+static ts_hashmap_t slot_index;      /* (tstate, tid) -> slot index + 1 */
+
+static double
+now_seconds(clockid_t clock)
+{
+    return (double)ts_os_clock_ns(clock) * 1e-9;
+}
+
+int
+ts_engine_configure(ts_engine_config_t *cfg)
+{
+    if (running) {
+        ts_filter_free(&cfg->filter);
+        PyErr_SetString(PyExc_RuntimeError, "triscope: cannot reconfigure while profiling");
+        return -1;
+    }
+    if (configured)
+        ts_filter_free(&config.filter);
+    config = *cfg;
+    memset(&cfg->filter, 0, sizeof cfg->filter);
+    configured = 1;
+    return 0;
+}
+
+int
+ts_engine_running(void)
+{
+    return running;
+}
+
+/* Charges a sample to the innermost shown frame, or to "unattributed". */
+static void
+charge_frames(const ts_frame_t *frames, int n, enum ts_charge_kind kind, uint64_t ns)
+{
+    for (int i = 0; i < n; i++) {
+        ts_code_ref_t ref;
+        if (ts_resolve_code(&frames[i], &ref) < 0 || !ref.shown)
+            continue;
+        ts_agg_charge(ref.file, ref.func, ts_resolve_line(&frames[i]), kind, ns);
+        return;
+    }
+    if (kind != TS_CHARGE_SYSTEM)
+        ts_agg_charge_unattributed(ns);
+}
+
+static void
+drain_ring(ts_thread_slot_t *s)
+{
+    const ts_sample_t *rec;
+    while ((rec = ts_ring_peek(s->ring)) != NULL) {
+        enum ts_charge_kind kind = rec->kind == TS_KIND_NATIVE ? TS_CHARGE_NATIVE : TS_CHARGE_PYTHON;
+        charge_frames(rec->frames, rec->n_frames, kind, rec->weight_ns);
+        counters.n_samples++;
+        ts_ring_pop(s->ring);
+    }
+    uint64_t dropped = atomic_exchange(&s->ring->dropped, 0);
+    uint64_t dropped_ns = atomic_exchange(&s->ring->dropped_ns, 0);
+    counters.n_dropped += dropped;
+    if (dropped_ns)
+        ts_agg_charge_unattributed(dropped_ns);
+}
+
+/* Off-CPU time of one live thread since the previous pass. */
+static void
+charge_off_cpu(ts_thread_slot_t *s, PyThreadState *ts)
+{
+    uint64_t cpu = ts_os_clock_ns(s->cpu_clock);
+    uint64_t wall = ts_os_clock_ns(CLOCK_MONOTONIC);
+    if (cpu == 0)
+        return; /* the thread is gone */
+    int64_t off = (int64_t)(wall - s->drain_wall_ns) - (int64_t)(cpu - s->drain_cpu_ns);
+    s->drain_cpu_ns = cpu;
+    s->drain_wall_ns = wall;
+    if (off <= 0 || config.virtual_time)
+        return;
+    ts_frame_t frames[TS_MAX_FRAMES];
+    int truncated, top_opcode;
+    int n = ts_py_read_frames(ts, frames, TS_MAX_FRAMES, &truncated, &top_opcode);
+    charge_frames(frames, n, TS_CHARGE_SYSTEM, (uint64_t)off);
+}
+
+static int
+register_thread(PyThreadState *ts, pid_t tid)
+{
+    ts_thread_slot_t *s = ts_slot_acquire();
+    if (s == NULL)
+        return -1;
+    pthread_t thread = (pthread_t)ts_py_thread_ident(ts);
+    uint64_t start_cpu = 0;
+    if (sweep_is_initial) {
+        clockid_t clock;
+        if (pthread_getcpuclockid(thread, &clock) == 0)
+            start_cpu = ts_os_clock_ns(clock);
+    }
+    uint64_t seed = ts_os_clock_ns(CLOCK_MONOTONIC) ^ ((uint64_t)tid << 32);
+    if (ts_slot_arm(s, thread, ts, start_cpu, seed) < 0)
+        return -1;
+    int idx = -1;
+    for (int i = 0; i < ts_slot_count; i++) {
+        if (ts_slots[i] == s)
+            idx = i;
+    }
+    ts_hashmap_put(&slot_index, (uint64_t)(uintptr_t)ts, (uint64_t)tid, (uint64_t)idx + 1);
+    counters.n_threads++;
+    return 0;
+}
+
+/* Registers new threads, marks live ones, charges their off-CPU time. */
+static void
+sync_threads(void)
+{
+    sweep++;
+    const void *drain_ts = ts_drain_thread_state();
+    for (PyThreadState *ts = ts_py_first_thread(owner_tstate); ts; ts = ts_py_next_thread(ts)) {
+        if ((const void *)ts == drain_ts)
+            continue;
+        clockid_t clock;
+        if (pthread_getcpuclockid((pthread_t)ts_py_thread_ident(ts), &clock) != 0)
+            continue;
+        pid_t tid = ts_os_tid_from_cpu_clock(clock);
+        uint64_t idx;
+        ts_thread_slot_t *s = NULL;
+        if (ts_hashmap_get(&slot_index, (uint64_t)(uintptr_t)ts, (uint64_t)tid, &idx) && idx > 0) {
+            s = ts_slots[idx - 1];
+            if (atomic_load(&s->state) != TS_SLOT_ACTIVE || s->tstate != ts || s->tid != tid)
+                s = NULL;
+        }
+        if (s == NULL) {
+            if (register_thread(ts, tid) < 0)
+                continue;
+            ts_hashmap_get(&slot_index, (uint64_t)(uintptr_t)ts, (uint64_t)tid, &idx);
+            s = ts_slots[idx - 1];
+        }
+        s->generation = sweep;
+    }
+}
+
+/* Drains every ring; charges off-CPU time of live threads; retires and
+ * releases slots whose thread is gone. */
+static void
+drain_slots(void)
+{
+    for (int i = 0; i < ts_slot_count; i++) {
+        ts_thread_slot_t *s = ts_slots[i];
+        int state = atomic_load(&s->state);
+        if (state == TS_SLOT_FREE)
+            continue;
+        drain_ring(s);
+        if (state == TS_SLOT_ACTIVE && s->generation == sweep) {
+            charge_off_cpu(s, (PyThreadState *)s->tstate);
+            continue;
+        }
+        if (state == TS_SLOT_ACTIVE) {
+            ts_slot_retire(s);
+            ts_hashmap_put(&slot_index, (uint64_t)(uintptr_t)s->tstate, (uint64_t)s->tid, 0);
+            drain_ring(s); /* a sample may have landed before the timer died */
+        }
+        ts_slot_release(s);
+    }
+}
+
+void
+ts_engine_drain(void)
+{
+    if (!running)
+        return;
+    sync_threads();
+    drain_slots();
+    counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
+}
+
+static int
+pick_signal(void)
+{
+    if (config.signo > 0)
+        return config.signo;
+    /* A real-time signal programs and libraries rarely claim; glibc keeps
+     * the first few below SIGRTMIN for itself. */
+    return SIGRTMIN + 6;
+}
+
+int
+ts_engine_start(void)
+{
+    const char *why = ts_py_unsupported_reason();
+    if (why) {
+        PyErr_Format(PyExc_RuntimeError, "triscope: %s", why);
+        return -1;
+    }
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "triscope: configure() first");
+        return -1;
+    }
+    if (running)
+        return 0;
+    owner_tstate = PyThreadState_Get();
+    ts_ip_classes_build();
+    if (!sampler_installed) {
+        if (ts_sampler_install(pick_signal(), config.interval_ns) < 0) {
+            PyErr_Format(PyExc_RuntimeError,
+                         "triscope: cannot install the sampling signal handler (signal %d): %s",
+                         pick_signal(), errno == EBUSY ? "the program already uses it" : strerror(errno));
+            return -1;
+        }
+        sampler_installed = 1;
+    }
+    ts_resolve_reset();
+    ts_agg_reset(&config.filter);
+    ts_hashmap_clear(&slot_index);
+    memset(&counters, 0, sizeof counters);
+    counters.start_wall = now_seconds(CLOCK_REALTIME);
+    counters.start_mono = now_seconds(CLOCK_MONOTONIC);
+    running = 1;
+    sweep_is_initial = 1;
+    sync_threads();
+    sweep_is_initial = 0;
+    if (ts_drain_thread_start(config.interval_ns) < 0) {
+        ts_engine_stop();
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
+    return 0;
+}
+
+void
+ts_engine_stop(void)
+{
+    if (!running)
+        return;
+    ts_drain_thread_stop();
+    sync_threads();
+    drain_slots();
+    counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
+    running = 0;
+    for (int i = 0; i < ts_slot_count; i++) {
+        ts_thread_slot_t *s = ts_slots[i];
+        if (atomic_load(&s->state) == TS_SLOT_FREE)
+            continue;
+        ts_slot_retire(s);
+        drain_ring(s);
+        ts_slot_release(s);
+    }
+    ts_hashmap_clear(&slot_index);
+}
+
+int
+ts_engine_build_model(ts_model_t *m)
+{
+    if (running)
+        counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
+    m->elapsed_s = counters.elapsed_s;
+    m->start_time_absolute = counters.start_wall;
+    m->start_time_perf = counters.start_mono;
+    m->sampling_interval_s = (double)config.interval_ns * 1e-9;
+    m->virtual_time = config.virtual_time;
+    m->n_samples = counters.n_samples;
+    m->n_dropped = counters.n_dropped;
+    m->n_threads = (unsigned)counters.n_threads;
+    return ts_agg_build_model(m);
+}
+
+ts_engine_counters_t
+ts_engine_counters(void)
+{
+    return counters;
+}
+
+/* Set by before_fork, read by after_fork_parent. */
+static int drain_parked;
+
+void
+ts_engine_before_fork(void)
+{
+    drain_parked = running;
+    if (running)
+        ts_drain_thread_stop();
+}
+
+void
+ts_engine_after_fork_parent(void)
+{
+    if (drain_parked && running)
+        ts_drain_thread_start(config.interval_ns);
+    drain_parked = 0;
+}
+
+void
+ts_engine_after_fork_child(void)
+{
+    /* Timers are not inherited by fork(2): the child has no sampling.  Its
+     * copies of the tables describe the parent; drop the session without
+     * releasing code references (harmless, and avoids running finalizers). */
+    ts_sampler_forget_all();
+    ts_drain_after_fork_child();
+    drain_parked = 0;
+    running = 0;
+    ts_hashmap_init(&slot_index);
+}

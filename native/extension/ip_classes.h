@@ -1,0 +1,28 @@
+/* ip_classes.h -- what kind of machine code an instruction pointer is in.
+ *
+ * Built once when profiling starts (dl_iterate_phdr, not signal-safe) and
+ * read-only while the sampling signal can fire (a binary search over a
+ * small sorted array: async-signal-safe).  Libraries loaded later are not in
+ * the table and classify as TS_IP_OTHER, which is what they are: extension
+ * modules and their dependencies.
+ */
+#ifndef TRISCOPE_IP_CLASSES_H
+#define TRISCOPE_IP_CLASSES_H
+
+#include <stdint.h>
+
+enum ts_ip_class {
+    TS_IP_OTHER = 0,   /* extension modules, other libraries: native code */
+    TS_IP_INTERP = 1,  /* the interpreter: libpython or the python executable */
+    TS_IP_RUNTIME = 2, /* libc, libm, the dynamic loader, the vDSO: helpers the
+                          interpreter itself calls all the time */
+};
+
+/* (Re)builds the table.  Call only while the sampling signal cannot fire.
+ * Returns 0, or -1 if no interpreter text was found. */
+int ts_ip_classes_build(void);
+
+/* Classifies ip.  Async-signal-safe. */
+enum ts_ip_class ts_ip_classify(uintptr_t ip);
+
+#endif

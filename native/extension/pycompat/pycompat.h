@@ -1,0 +1,68 @@
+/* pycompat.h -- the ONE seam between triscope and CPython's internals.
+ *
+ * Every test of PY_VERSION_HEX in triscope lives in pycompat.c and the
+ * frames_3_XX.inc.c file it selects; nothing else may look at the version.
+ * The interface is deliberately tiny:
+ *
+ *   - reading the calling thread's own frame chain as raw (code pointer,
+ *     byte offset) pairs, from a signal handler (async-signal-safe: plain
+ *     loads only, no refcounts, no allocation, no Python API);
+ *   - telling whether a thread state currently holds the GIL (same rules);
+ *   - the handful of code-object facts the drain needs (with the GIL).
+ *
+ * Internal layouts per version (research/internals.md section 1.1):
+ *   3.9   tstate->frame (PyFrameObject), f_lasti in bytes
+ *   3.10  tstate->frame, f_lasti in code units
+ *   3.11  tstate->cframe->current_frame (_PyInterpreterFrame), prev_instr
+ *   3.12  as 3.11, plus C-stack "shim" frames to skip
+ *   3.13  tstate->current_frame, f_executable, instr_ptr
+ */
+#ifndef TRISCOPE_PYCOMPAT_H
+#define TRISCOPE_PYCOMPAT_H
+
+#include <Python.h>
+
+#include "sample_ring.h"
+
+/* NULL if this build can profile the running interpreter, else a one-line
+ * reason (free-threaded build, unsupported version). */
+const char *ts_py_unsupported_reason(void);
+
+/* The calling thread's own thread state, or NULL if it has none.
+ * Async-signal-safe in practice: one pthread_getspecific. */
+PyThreadState *ts_py_this_thread_state(void);
+
+/* 1 if `ts` (the caller's own thread state) holds the GIL, else 0.
+ * Async-signal-safe: reads a runtime or thread-state field. */
+int ts_py_holds_gil(PyThreadState *ts);
+
+/* Reads up to `max` frames of `ts`, innermost first, into `out`.  Skips
+ * frames that are not yet running user bytecode.  Sets *truncated when the
+ * chain was longer than `max`, and *top_opcode to the opcode byte of the
+ * innermost frame's current instruction (-1 if none).  Returns the number of
+ * frames stored.
+ * Async-signal-safe when ts is the caller's own thread state; with the GIL
+ * held it may also read another thread's frames (GIL builds only). */
+int ts_py_read_frames(PyThreadState *ts, ts_frame_t *out, int max,
+                      int *truncated, int *top_opcode);
+
+/* Byte offset of co_firstlineno inside a code object (for safe reads). */
+size_t ts_py_code_firstlineno_offset(void);
+
+/* Line number of the instruction at byte `offset` in `code`, falling back to
+ * co_firstlineno when the instruction has no line.  GIL held. */
+int ts_py_code_line(PyCodeObject *code, int offset);
+
+/* New reference to the function's display name: co_qualname where it exists,
+ * co_name before 3.11.  GIL held. */
+PyObject *ts_py_code_display_name(PyCodeObject *code);
+
+/* The first thread state of the interpreter that owns `ts`, and the next one
+ * in its list (NULL at the end).  GIL held. */
+PyThreadState *ts_py_first_thread(PyThreadState *ts);
+PyThreadState *ts_py_next_thread(PyThreadState *ts);
+
+/* The pthread_t the thread state was created on.  GIL held. */
+unsigned long ts_py_thread_ident(PyThreadState *ts);
+
+#endif

@@ -1,0 +1,217 @@
+/* sampler.c -- the sampling signal handler and per-thread timers.
+ *
+ * Signal-safety rules for everything reached from on_sample(): no malloc, no
+ * locks, no Python API, no reference counting, no thread-local storage of
+ * this (dlopen'd) module; errno is saved and restored.  The handler only
+ * reads the clock, the interrupted context and its own thread's frames, and
+ * pushes one fixed-size record into the thread's ring.
+ *
+ * Python or native?  A sample is NATIVE when the thread does not hold the
+ * GIL (it is running C code that released it: zlib, hashlib, I/O), when the
+ * innermost frame is executing a CALL-family instruction (the line called a
+ * C function: a builtin, an extension, libc through ctypes), or when the
+ * interrupted instruction lies in an extension module (numpy reached through
+ * an operator).  Otherwise the interpreter is executing the line's bytecode,
+ * including libc/libm helpers it calls itself, and the sample is PYTHON.
+ */
+#include "sampler.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ip_classes.h"
+#include "os_linux.h"
+#include "pycompat/pycompat.h"
+
+ts_thread_slot_t *ts_slots[TS_MAX_THREADS]; /* drain writes; handler reads via si_value */
+int ts_slot_count;                           /* drain only */
+
+/* Immutable while any slot is ACTIVE (set by install/set_call_opcodes). */
+static int sample_signo;
+static uint64_t mean_interval_ns;
+static unsigned char call_opcodes[256];
+static struct sigaction previous_action;
+static int installed;
+
+/* Async-signal-safe. */
+static void
+arm_next(ts_thread_slot_t *s)
+{
+    uint64_t ns = ts_rng_exponential_ns(&s->rng, mean_interval_ns);
+    struct itimerspec its;
+    memset(&its, 0, sizeof its);
+    its.it_value.tv_sec = (time_t)(ns / 1000000000ull);
+    its.it_value.tv_nsec = (long)(ns % 1000000000ull);
+    timer_settime(s->timer, 0, &its, NULL);
+}
+
+/* Async-signal-safe. */
+static int
+classify(PyThreadState *ts, int top_opcode, uintptr_t ip)
+{
+    if (!ts_py_holds_gil(ts))
+        return TS_KIND_NATIVE;
+    if (top_opcode >= 0 && call_opcodes[top_opcode])
+        return TS_KIND_NATIVE;
+    if (ts_ip_classify(ip) == TS_IP_OTHER)
+        return TS_KIND_NATIVE;
+    return TS_KIND_PYTHON;
+}
+
+/* The sampling signal handler.  Async-signal-safe (see the file comment). */
+static void
+on_sample(int signo, siginfo_t *si, void *ucontext)
+{
+    (void)signo;
+    int saved_errno = errno;
+    ts_thread_slot_t *s = si->si_code == SI_TIMER ? si->si_value.sival_ptr : NULL;
+    if (s == NULL || atomic_load_explicit(&s->state, memory_order_acquire) != TS_SLOT_ACTIVE
+        || !pthread_equal(s->thread, pthread_self()))
+        goto out; /* a late signal from a retired timer, or not ours */
+
+    uint64_t cpu = ts_os_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    uint64_t weight = cpu > s->last_cpu_ns ? cpu - s->last_cpu_ns : 0;
+    s->last_cpu_ns = cpu;
+
+    ts_sample_t *rec = ts_ring_reserve(s->ring);
+    if (rec == NULL) {
+        ts_ring_drop(s->ring, weight);
+    } else {
+        PyThreadState *ts = ts_py_this_thread_state();
+        int truncated = 0, top_opcode = -1;
+        int n = ts_py_read_frames(ts, rec->frames, TS_MAX_FRAMES, &truncated, &top_opcode);
+        rec->weight_ns = weight;
+        rec->wall_ns = ts_os_clock_ns(CLOCK_MONOTONIC);
+        rec->n_frames = (uint16_t)n;
+        rec->truncated = (uint8_t)truncated;
+        rec->kind = (uint8_t)classify(ts, top_opcode, ts_os_context_ip(ucontext));
+        ts_ring_commit(s->ring);
+    }
+    arm_next(s);
+out:
+    errno = saved_errno;
+}
+
+int
+ts_sampler_install(int signo, uint64_t mean_ns)
+{
+    struct sigaction current;
+    if (sigaction(signo, NULL, &current) < 0)
+        return -1;
+    if ((current.sa_flags & SA_SIGINFO) ? current.sa_sigaction != on_sample
+                                        : current.sa_handler != SIG_DFL) {
+        errno = EBUSY;
+        return -1;
+    }
+    sample_signo = signo;
+    mean_interval_ns = mean_ns;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sample;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(signo, &sa, installed ? NULL : &previous_action) < 0)
+        return -1;
+    installed = 1;
+    return 0;
+}
+
+void
+ts_sampler_uninstall(void)
+{
+    if (installed) {
+        sigaction(sample_signo, &previous_action, NULL);
+        installed = 0;
+    }
+}
+
+void
+ts_sampler_set_call_opcodes(const unsigned char *is_call, int n)
+{
+    memset(call_opcodes, 0, sizeof call_opcodes);
+    for (int i = 0; i < n && i < 256; i++)
+        call_opcodes[i] = is_call[i] ? 1 : 0;
+}
+
+ts_thread_slot_t *
+ts_slot_acquire(void)
+{
+    for (int i = 0; i < ts_slot_count; i++) {
+        if (atomic_load(&ts_slots[i]->state) == TS_SLOT_FREE)
+            return ts_slots[i];
+    }
+    if (ts_slot_count == TS_MAX_THREADS)
+        return NULL;
+    ts_thread_slot_t *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->ring = malloc(sizeof *s->ring);
+    if (s->ring == NULL) {
+        free(s);
+        return NULL;
+    }
+    ts_ring_reset(s->ring);
+    ts_slots[ts_slot_count++] = s;
+    return s;
+}
+
+int
+ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
+            uint64_t start_cpu_ns, uint64_t seed)
+{
+    clockid_t clock;
+    int rc = pthread_getcpuclockid(thread, &clock);
+    if (rc != 0) {
+        errno = rc;
+        return -1;
+    }
+    s->thread = thread;
+    s->tstate = tstate;
+    s->cpu_clock = clock;
+    s->tid = ts_os_tid_from_cpu_clock(clock);
+    s->last_cpu_ns = start_cpu_ns;
+    s->drain_cpu_ns = ts_os_clock_ns(clock);
+    s->drain_wall_ns = ts_os_clock_ns(CLOCK_MONOTONIC);
+    ts_rng_seed(&s->rng, seed ^ (uint64_t)s->tid);
+    ts_ring_reset(s->ring);
+
+    struct sigevent sev;
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = sample_signo;
+    sev.sigev_value.sival_ptr = s;
+    sev._sigev_un._tid = s->tid;
+    if (timer_create(clock, &sev, &s->timer) < 0)
+        return -1;
+    atomic_store_explicit(&s->state, TS_SLOT_ACTIVE, memory_order_release);
+    arm_next(s);
+    return 0;
+}
+
+void
+ts_slot_retire(ts_thread_slot_t *s)
+{
+    if (atomic_load(&s->state) == TS_SLOT_ACTIVE) {
+        atomic_store_explicit(&s->state, TS_SLOT_RETIRED, memory_order_release);
+        timer_delete(s->timer);
+    }
+}
+
+void
+ts_slot_release(ts_thread_slot_t *s)
+{
+    s->tstate = NULL;
+    atomic_store(&s->state, TS_SLOT_FREE);
+}
+
+void
+ts_sampler_forget_all(void)
+{
+    for (int i = 0; i < ts_slot_count; i++) {
+        atomic_store(&ts_slots[i]->state, TS_SLOT_FREE);
+        ts_slots[i]->tstate = NULL;
+        ts_ring_reset(ts_slots[i]->ring);
+    }
+}

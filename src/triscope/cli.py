@@ -1,0 +1,47 @@
+"""The ``triscope`` command: parse options, check the interpreter, run.
+
+Bad input never produces a traceback from triscope: one line on stderr and
+exit status 2 (usage) or 1 (the program itself could not start).
+"""
+import sys
+
+from triscope import options
+
+
+def _fail(message, status=2):
+    print(f"triscope: error: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+def _load_native():
+    try:
+        import sysconfig
+
+        if sysconfig.get_config_var("Py_GIL_DISABLED"):
+            _fail("the free-threaded CPython build is not supported yet; use a build with the GIL", 1)
+        from triscope import _native
+    except ImportError as e:
+        _fail(f"the C engine (triscope._native) cannot be loaded: {e}", 1)
+    why = _native.unsupported_reason()
+    if why:
+        _fail(why, 1)
+    return _native
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        opts = options.parse(argv)
+    except options.UsageError as e:
+        _fail(str(e))
+    if sys.platform != "linux":
+        _fail("triscope currently runs on Linux only", 1)
+    native = _load_native()
+    from triscope import runner
+
+    try:
+        runner.run(native, opts)
+    except RuntimeError as e:
+        if str(e).startswith("triscope:"):
+            _fail(str(e)[len("triscope: "):], 1)
+        raise

@@ -1,0 +1,137 @@
+"""Command-line options: parsing and validation, nothing else.
+
+Every problem becomes a UsageError carrying one line for stderr; the caller
+prints it and exits with status 2.  Option names follow Scalene 1.x.
+"""
+import argparse
+import os
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from triscope import __version__
+
+
+class UsageError(Exception):
+    """A bad command line: the message is one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage dump
+        raise UsageError(message)
+
+
+@dataclass
+class Options:
+    script: Optional[str] = None        # path as given, or None with module
+    module: Optional[str] = None        # with -m
+    args: List[str] = field(default_factory=list)
+    outfile: Optional[str] = None
+    format: str = "text"                # "text" or "json"
+    cpu_only: bool = False
+    reduced_profile: bool = False
+    profile_all: bool = False
+    profile_only: str = ""
+    profile_exclude: str = ""
+    use_virtual_time: bool = False
+    cpu_percent_threshold: float = 1.0
+    cpu_sampling_rate: float = 0.01
+
+
+def _build_parser():
+    p = _Parser(
+        prog="triscope",
+        usage="triscope [options] prog.py [args ...]  |  triscope [options] -m module [args ...]",
+        description="Line-level CPU profiler for Python: Python vs native vs system time per line.",
+    )
+    out = p.add_argument_group("output")
+    out.add_argument("--outfile", "-o", metavar="FILE",
+                     help="write the profile here (format from --json/--html/--cli, else the extension)")
+    out.add_argument("--json", action="store_true", help="write the profile as JSON")
+    out.add_argument("--html", action="store_true", help="write an HTML report (not available yet)")
+    out.add_argument("--cli", action="store_true", help="write the text report (the default)")
+    out.add_argument("--reduced-profile", action="store_true",
+                     help="show only lines above the thresholds")
+    out.add_argument("--cpu-percent-threshold", type=float, default=1.0, metavar="PCT",
+                     help="lines under this CPU %% count as idle (default 1)")
+    what = p.add_argument_group("what to profile")
+    what.add_argument("--cpu-only", action="store_true", help="profile CPU time only")
+    what.add_argument("--profile-all", action="store_true",
+                      help="show every file, libraries included (not only the program's directory)")
+    what.add_argument("--profile-only", default="", metavar="S1,S2",
+                      help="show only files whose path contains one of these substrings")
+    what.add_argument("--profile-exclude", default="", metavar="S1,S2",
+                      help="hide files whose path contains one of these substrings")
+    what.add_argument("--use-virtual-time", action="store_true",
+                      help="count CPU time only (no system/off-CPU time)")
+    what.add_argument("--cpu-sampling-rate", type=float, default=0.01, metavar="SECONDS",
+                      help="mean interval between CPU samples (default 0.01)")
+    p.add_argument("--version", action="version", version="triscope " + __version__)
+    p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
+    p.add_argument("target", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return p
+
+
+def _choose_format(ns):
+    if sum((ns.json, ns.html, ns.cli)) > 1:
+        raise UsageError("choose only one of --json, --html and --cli")
+    if ns.html or (not ns.json and not ns.cli and ns.outfile and ns.outfile.lower().endswith((".html", ".htm"))):
+        raise UsageError("the HTML report is not available in this version; use --json or --cli")
+    if ns.json:
+        return "json"
+    if ns.cli:
+        return "text"
+    if ns.outfile and ns.outfile.lower().endswith(".json"):
+        return "json"
+    return "text"
+
+
+def _check_outfile(path):
+    if os.path.isdir(path):
+        raise UsageError(f"cannot write the profile to '{path}': it is a directory")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UsageError(f"cannot write the profile to '{path}': directory '{parent}' does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise UsageError(f"cannot write the profile to '{path}': permission denied")
+
+
+def _check_script(path):
+    if not os.path.exists(path):
+        raise UsageError(f"can't open file '{path}': No such file or directory")
+    if os.path.isdir(path):
+        raise UsageError(f"'{path}' is a directory, not a Python script")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"can't open file '{path}': Permission denied")
+
+
+def parse(argv):
+    """Parses triscope's command line (without the program name)."""
+    ns = _build_parser().parse_args(argv)
+    o = Options()
+    if ns.module is not None:
+        o.module = ns.module
+        o.args = list(ns.target)
+    else:
+        if not ns.target:
+            raise UsageError("no program to profile: give a script (triscope prog.py) or -m module")
+        if ns.target[0].startswith("-") and ns.target[0] != "-":
+            raise UsageError(f"unrecognized option '{ns.target[0]}'")
+        o.script, o.args = ns.target[0], list(ns.target[1:])
+        _check_script(o.script)
+    if not 0.0001 <= ns.cpu_sampling_rate <= 10:
+        raise UsageError("--cpu-sampling-rate must be between 0.0001 and 10 seconds")
+    if not 0 <= ns.cpu_percent_threshold <= 100:
+        raise UsageError("--cpu-percent-threshold must be between 0 and 100")
+    o.format = _choose_format(ns)
+    if ns.outfile:
+        _check_outfile(ns.outfile)
+    o.outfile = ns.outfile
+    o.cpu_only = ns.cpu_only
+    o.reduced_profile = ns.reduced_profile
+    o.profile_all = ns.profile_all
+    o.profile_only = ns.profile_only
+    o.profile_exclude = ns.profile_exclude
+    o.use_virtual_time = ns.use_virtual_time
+    o.cpu_percent_threshold = ns.cpu_percent_threshold
+    o.cpu_sampling_rate = ns.cpu_sampling_rate
+    return o

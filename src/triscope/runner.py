@@ -1,0 +1,178 @@
+"""Stage 2 of a run: start the engine, run the target as ``__main__``,
+write the profile however the program ends.
+
+The target must not be able to tell it is profiled: it gets the argv,
+sys.path[0], ``__main__`` module, exit status and traceback that
+``python prog.py`` would give it.  The profile is written from an atexit
+hook registered before the target starts, so it runs after the program's
+own atexit hooks and after non-daemon threads have been joined; SIGTERM is
+handled in C (see native/extension/drain_thread.h); a fork child never
+writes its parent's profile.
+"""
+import atexit
+import importlib.machinery
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import traceback
+import types
+
+from triscope import __version__, scope
+
+
+class _Session:
+    """State of the one profiling run in this process (main thread only)."""
+
+    def __init__(self, native, opts, program, entry_dir):
+        self.native = native
+        self.opts = opts
+        self.program = program
+        self.entry_dir = entry_dir
+        self.pid = os.getpid()
+        self.finished = False
+        self.kill_with_sigint = False
+
+    def start(self):
+        o = self.opts
+        self.native.configure(
+            interval=o.cpu_sampling_rate, virtual_time=o.use_virtual_time,
+            root=self.entry_dir, profile_all=o.profile_all,
+            only=o.profile_only or None, exclude=o.profile_exclude or None,
+            library_dirs=scope.library_dirs(), never_dirs=scope.never_dirs(),
+            call_opcodes=scope.call_opcodes())
+        os.register_at_fork(before=self.native.before_fork,
+                            after_in_parent=self.native.after_fork_parent,
+                            after_in_child=self._after_fork_child)
+        atexit.register(self.finish)
+        self.native.watch_sigterm(self.finish)
+        self.native.start()
+
+    def _after_fork_child(self):
+        self.native.after_fork_child()
+        self.finished = True  # the child never writes the parent's profile
+
+    def finish(self):
+        """Stops sampling and writes the profile, once, in the original process."""
+        if self.finished or os.getpid() != self.pid:
+            return
+        self.finished = True
+        self.native.stop()
+        self.native.unwatch_sigterm()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        self._write()
+        if self.kill_with_sigint:
+            # `python prog.py` dies by SIGINT after an uncaught KeyboardInterrupt.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    def _write(self):
+        o = self.opts
+        to_tty = o.outfile is None and os.isatty(1)
+        width = shutil.get_terminal_size((132, 24)).columns if to_tty else int(os.environ.get("COLUMNS", "132") or 132)
+        kwargs = dict(
+            format=o.format, program=self.program, entrypoint_dir=self.entry_dir,
+            args=list(o.args), reduced=o.reduced_profile, threshold=o.cpu_percent_threshold,
+            color=to_tty and o.format == "text" and not os.environ.get("NO_COLOR"),
+            width=max(40, width), cpu_only=True,
+            python_version="%d.%d.%d" % sys.version_info[:3], version=__version__,
+            ncpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+        try:
+            self.native.write_report(path=o.outfile, **kwargs)
+            return
+        except OSError as e:
+            where = o.outfile or "standard output"
+            reason = e.strerror or str(e)
+        # Never lose a profile: fall back to a temporary file and say where.
+        suffix = ".json" if o.format == "json" else ".txt"
+        fd, fallback = tempfile.mkstemp(prefix="triscope-profile-", suffix=suffix)
+        os.close(fd)
+        try:
+            self.native.write_report(path=fallback, **kwargs)
+            print(f"triscope: could not write the profile to {where} ({reason}); wrote it to {fallback}",
+                  file=sys.stderr)
+        except OSError as e2:
+            print(f"triscope: could not write the profile to {where} ({reason}) nor to {fallback} ({e2.strerror})",
+                  file=sys.stderr)
+
+
+def _strip_own_frames(tb):
+    """Drops the leading traceback entries that belong to triscope."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    while tb is not None and os.path.dirname(os.path.abspath(tb.tb_frame.f_code.co_filename)) == here:
+        tb = tb.tb_next
+    return tb
+
+
+def _report_uncaught(session, exc):
+    if isinstance(exc, KeyboardInterrupt):
+        session.kill_with_sigint = True
+    exc.__traceback__ = _strip_own_frames(exc.__traceback__)
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+    raise SystemExit(1)
+
+
+def _fresh_main_module(path):
+    main = types.ModuleType("__main__")
+    main.__file__ = path
+    main.__builtins__ = __builtins__
+    main.__cached__ = None
+    if path:
+        main.__loader__ = importlib.machinery.SourceFileLoader("__main__", path)
+    sys.modules["__main__"] = main
+    return main
+
+
+def compile_script(path):
+    """Compiles the target, or prints the SyntaxError the way Python does and
+    exits with status 1."""
+    with open(path, "rb") as f:
+        source = f.read()
+    try:
+        return compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as e:
+        traceback.print_exception(type(e), e, None)
+        sys.exit(1)
+
+
+def run(native, opts):
+    """Runs the target under the profiler; returns only through SystemExit or
+    normal completion (the interpreter then exits and the atexit hook writes
+    the profile)."""
+    keep_alive = sys.modules.get("__main__")  # triscope's own __main__ must outlive the swap
+    if opts.module:
+        sys.argv = ["-m"] + opts.args
+        sys.path[0] = os.getcwd()
+        entry_dir = os.getcwd()
+        program = "-m " + opts.module
+        session = _Session(native, opts, program, entry_dir)
+        import runpy
+
+        _fresh_main_module(None)
+        session.start()
+        try:
+            runpy._run_module_as_main(opts.module, alter_argv=True)
+        except SystemExit:
+            raise
+        except BaseException as e:  # noqa: B902 - the target's uncaught exception
+            _report_uncaught(session, e)
+        return keep_alive
+    code = compile_script(opts.script)
+    entry_dir = os.path.dirname(os.path.realpath(opts.script))
+    sys.argv = [opts.script] + opts.args
+    sys.path[0] = entry_dir
+    session = _Session(native, opts, opts.script, entry_dir)
+    main = _fresh_main_module(opts.script)
+    session.start()
+    try:
+        exec(code, main.__dict__)
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: B902 - the target's uncaught exception
+        _report_uncaught(session, e)
+    return keep_alive

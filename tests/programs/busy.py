@@ -1,0 +1,37 @@
+"""Quiet CPU work: prints nothing unless asked.
+
+Usage: busy.py SECONDS [--ready]
+  SECONDS  how long to keep the CPU busy (float; "inf" = until killed)
+  --ready  print "ready" (flushed) once the work has started, for tests
+           that send signals.
+The hot line is in function hot() and is marked TRUTH:busy; a second,
+lighter line is marked TRUTH:busy_light.
+"""
+import sys
+import time
+
+
+def hot(n):
+    acc = 0
+    for i in range(n): acc += i * i % 7  # TRUTH:busy
+    return acc
+
+
+def light(n):
+    return sum(range(n))  # TRUTH:busy_light
+
+
+def main():
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+    ready = "--ready" in sys.argv
+    end = time.perf_counter() + seconds
+    first = True
+    while time.perf_counter() < end:
+        hot(200_000)
+        light(20_000)
+        if first and ready:
+            print("ready", flush=True)
+            first = False
+
+
+main()
