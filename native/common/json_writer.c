@@ -2,18 +2,60 @@
  *
  * Every value goes through begin_value(), which writes the comma the
  * container owes and checks that a value is allowed here; every container
- * end goes through end_container().  Strings are written in runs: bytes that
- * need no escaping are passed to fwrite in one piece, the rest one character
- * at a time.  stdio errors are read once, from ferror(), in ts_json_finish.
+ * end goes through end_container().  All output goes through emit(), into
+ * the writer's buffer; strings are copied in runs (bytes that need no
+ * escaping in one piece, the rest one character at a time).  stdio errors
+ * are read once, from ferror(), in ts_json_finish.
  */
 #include "json_writer.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
+
+/* Passes the buffered bytes to stdio. */
+static void
+flush_buffer(ts_json_t *j)
+{
+    if (j->len > 0 && fwrite(j->buf, 1, j->len, j->out) != j->len) {
+        j->error = 1;
+    }
+    j->len = 0;
+}
+
+/* Appends s[0..n) to the output. */
+static void
+emit(ts_json_t *j, const void *s, size_t n)
+{
+    if (n > sizeof j->buf - j->len) {
+        flush_buffer(j);
+        if (n > sizeof j->buf) {
+            if (fwrite(s, 1, n, j->out) != n) {
+                j->error = 1;
+            }
+            return;
+        }
+    }
+    memcpy(j->buf + j->len, s, n);
+    j->len += n;
+}
+
+static void
+emit_char(ts_json_t *j, char c)
+{
+    if (j->len == sizeof j->buf) {
+        flush_buffer(j);
+    }
+    j->buf[j->len++] = c;
+}
+
+static void
+emit_str(ts_json_t *j, const char *s)
+{
+    emit(j, s, strlen(s));
+}
 
 /* Prepares the stream for a value: writes a pending comma, or flags misuse
  * (a value where a key is due, or after the top-level value). */
@@ -32,7 +74,7 @@ begin_value(ts_json_t *j)
             }
         }
         else if (j->has_items[top]) {
-            putc(',', j->out);
+            emit_char(j, ',');
         }
         j->has_items[top] = 1;
     }
@@ -59,7 +101,7 @@ begin_container(ts_json_t *j, int is_object)
     j->is_object[j->depth] = (unsigned char)is_object;
     j->has_items[j->depth] = 0;
     j->depth++;
-    putc(is_object ? '{' : '[', j->out);
+    emit_char(j, is_object ? '{' : '[');
 }
 
 static void
@@ -70,7 +112,7 @@ end_container(ts_json_t *j, int is_object)
         return;
     }
     j->depth--;
-    putc(is_object ? '}' : ']', j->out);
+    emit_char(j, is_object ? '}' : ']');
     end_value(j);
 }
 
@@ -83,35 +125,45 @@ is_plain(unsigned char c)
            c != '>' && c != '&';
 }
 
+/* Writes \uXXXX for a code point below U+10000. */
+static void
+emit_escape(ts_json_t *j, uint32_t cp)
+{
+    static const char hex[] = "0123456789abcdef";
+    char buf[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15],
+                   hex[(cp >> 4) & 15], hex[cp & 15]};
+    emit(j, buf, sizeof buf);
+}
+
 /* Writes the quoted, escaped form of s[0..n) (see the header for the rules). */
 static void
-write_string(FILE *out, const char *s, size_t n)
+write_string(ts_json_t *j, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
 
-    putc('"', out);
+    emit_char(j, '"');
     while (i < n) {
         size_t run = i;
         while (run < n && is_plain(p[run])) {
             run++;
         }
         if (run > i) {
-            fwrite(p + i, 1, run - i, out);
+            emit(j, p + i, run - i);
             i = run;
             continue;
         }
         unsigned char c = p[i];
         if (c < 0x80) {
             switch (c) {
-            case '"': fputs("\\\"", out); break;
-            case '\\': fputs("\\\\", out); break;
-            case '\b': fputs("\\b", out); break;
-            case '\f': fputs("\\f", out); break;
-            case '\n': fputs("\\n", out); break;
-            case '\r': fputs("\\r", out); break;
-            case '\t': fputs("\\t", out); break;
-            default: fprintf(out, "\\u%04x", (unsigned)c); break;
+            case '"': emit_str(j, "\\\""); break;
+            case '\\': emit_str(j, "\\\\"); break;
+            case '\b': emit_str(j, "\\b"); break;
+            case '\f': emit_str(j, "\\f"); break;
+            case '\n': emit_str(j, "\\n"); break;
+            case '\r': emit_str(j, "\\r"); break;
+            case '\t': emit_str(j, "\\t"); break;
+            default: emit_escape(j, c); break;
             }
             i++;
             continue;
@@ -119,17 +171,17 @@ write_string(FILE *out, const char *s, size_t n)
         uint32_t cp;
         size_t len = ts_utf8_decode(p + i, n - i, &cp);
         if (cp == 0x2028 || cp == 0x2029) {
-            fprintf(out, "\\u%04x", (unsigned)cp);
+            emit_escape(j, cp);
         }
         else if (cp == TS_UTF8_REPLACEMENT) {
-            fputs("\xEF\xBF\xBD", out); /* invalid bytes, or a real U+FFFD */
+            emit_str(j, "\xEF\xBF\xBD"); /* invalid bytes, or a real U+FFFD */
         }
         else {
-            fwrite(p + i, 1, len, out);
+            emit(j, p + i, len);
         }
         i += len;
     }
-    putc('"', out);
+    emit_char(j, '"');
 }
 
 void
@@ -142,6 +194,7 @@ ts_json_init(ts_json_t *j, FILE *out)
 int
 ts_json_finish(ts_json_t *j)
 {
+    flush_buffer(j);
     if (j->error || !j->done || j->depth != 0 || ferror(j->out)) {
         return -1;
     }
@@ -181,10 +234,10 @@ ts_json_key(ts_json_t *j, const char *key)
         return;
     }
     if (j->has_items[top]) {
-        putc(',', j->out);
+        emit_char(j, ',');
     }
-    write_string(j->out, key ? key : "", key ? strlen(key) : 0);
-    putc(':', j->out);
+    write_string(j, key ? key : "", key ? strlen(key) : 0);
+    emit_char(j, ':');
     j->after_key = 1;
 }
 
@@ -198,7 +251,7 @@ void
 ts_json_string_n(ts_json_t *j, const char *s, size_t n)
 {
     begin_value(j);
-    write_string(j->out, s ? s : "", s ? n : 0);
+    write_string(j, s ? s : "", s ? n : 0);
     end_value(j);
 }
 
@@ -209,8 +262,9 @@ ts_json_format_double(double v, char *buf)
     size_t n = 0;
     int has_point = 0;
 
-    if (!isfinite(v)) {
-        v = 0.0;
+    if (!isfinite(v) || v == 0.0) {
+        memcpy(buf, "0.0", 4); /* also -0.0; the common case, kept cheap */
+        return 3;
     }
     /* The shortest common form that reads back exactly.  Both snprintf and
      * strtod use the C locale's decimal point, so the check is consistent
@@ -247,15 +301,34 @@ ts_json_double(ts_json_t *j, double v)
     char buf[TS_JSON_DOUBLE_BUFSIZE];
     size_t n = ts_json_format_double(v, buf);
     begin_value(j);
-    fwrite(buf, 1, n, j->out);
+    emit(j, buf, n);
     end_value(j);
+}
+
+/* Writes the decimal digits of v, after a '-' if negative (printf is
+ * several times slower, and reports write one integer per line record). */
+static void
+write_integer(ts_json_t *j, uint64_t v, int negative)
+{
+    char buf[24];
+    size_t i = sizeof buf;
+
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (negative) {
+        buf[--i] = '-';
+    }
+    emit(j, buf + i, sizeof buf - i);
 }
 
 void
 ts_json_int(ts_json_t *j, int64_t v)
 {
     begin_value(j);
-    fprintf(j->out, "%" PRId64, v);
+    /* the magnitude of INT64_MIN does not fit in an int64_t */
+    write_integer(j, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
     end_value(j);
 }
 
@@ -263,7 +336,7 @@ void
 ts_json_uint(ts_json_t *j, uint64_t v)
 {
     begin_value(j);
-    fprintf(j->out, "%" PRIu64, v);
+    write_integer(j, v, 0);
     end_value(j);
 }
 
@@ -271,7 +344,7 @@ void
 ts_json_bool(ts_json_t *j, int v)
 {
     begin_value(j);
-    fputs(v ? "true" : "false", j->out);
+    emit_str(j, v ? "true" : "false");
     end_value(j);
 }
 

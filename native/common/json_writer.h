@@ -16,8 +16,9 @@
  *   - doubles: the shortest of %.15g/%.17g that reads back exactly, with a
  *     '.' decimal point whatever the C locale; NaN and infinities become 0;
  *   - integers: exact, 64-bit.
- * Output is compact (no whitespace).  One writer per document, used by one
- * thread.
+ * Output is compact (no whitespace) and goes through a small buffer inside
+ * the writer (stdio's per-call locking made a per-call fwrite the main cost
+ * of a large report).  One writer per document, used by one thread.
  */
 #ifndef TRISCOPE_JSON_WRITER_H
 #define TRISCOPE_JSON_WRITER_H
@@ -31,8 +32,13 @@
 /* Longest text ts_json_format_double produces, NUL included. */
 #define TS_JSON_DOUBLE_BUFSIZE 40
 
+/* Bytes the writer gathers before handing them to stdio in one fwrite. */
+#define TS_JSON_BUFSIZE 4096
+
 typedef struct ts_json {
     FILE *out;
+    size_t len;        /* bytes pending in buf */
+    char buf[TS_JSON_BUFSIZE];
     int depth;         /* open containers */
     int error;         /* sticky: a write failed or the calls were misused */
     int after_key;     /* a key was written; its value is due */
@@ -44,8 +50,9 @@ typedef struct ts_json {
 /* Starts a document on out (not owned: the caller closes it). */
 void ts_json_init(ts_json_t *j, FILE *out);
 
-/* Returns 0 if exactly one complete value was written and every write
- * succeeded, else -1.  Does not flush or close the stream. */
+/* Hands the pending bytes to the stream, then returns 0 if exactly one
+ * complete value was written and every write succeeded, else -1.  Must be
+ * called to complete the output.  Does not flush or close the stream. */
 int ts_json_finish(ts_json_t *j);
 
 /* Containers.  Each begin needs its matching end. */

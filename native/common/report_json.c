@@ -142,6 +142,7 @@ ts_report_json(const ts_model_t *m, const ts_report_opts_t *o, FILE *out)
 {
     ts_report_opts_t opts = ts_report_opts_resolve(o);
     ts_json_t j;
+    int rc;
 
     ts_json_init(&j, out);
     ts_json_begin_object(&j);
@@ -178,11 +179,12 @@ ts_report_json(const ts_model_t *m, const ts_report_opts_t *o, FILE *out)
     ts_json_end_object(&j);
     write_triscope(&j, m);
     ts_json_end_object(&j);
+    rc = ts_json_finish(&j);
     putc('\n', out);
     if (fflush(out) != 0 || ferror(out)) {
         return -1; /* errno set by stdio */
     }
-    if (ts_json_finish(&j) < 0) {
+    if (rc < 0) {
         errno = EINVAL; /* a bug here: unbalanced writer calls */
         return -1;
     }

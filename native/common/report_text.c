@@ -86,8 +86,9 @@ next_glyph(const char *s, size_t n, int col)
         return g;
     }
     if (g.cp < 0x20 || (g.cp >= 0x7F && g.cp < 0xA0) ||
-        (g.cp >= 0x202A && g.cp <= 0x202E) || (g.cp >= 0x2066 && g.cp <= 0x2069)) {
-        g.cp = '?'; /* C0/C1 controls, bidi embeddings and isolates */
+        (g.cp >= 0x2028 && g.cp <= 0x202E) || (g.cp >= 0x2066 && g.cp <= 0x2069)) {
+        g.cp = '?'; /* C0/C1 controls, line/paragraph separators, bidi
+                       embeddings, overrides and isolates */
     }
     g.cols = ts_utf8_width(g.cp);
     return g;
@@ -107,19 +108,20 @@ put_glyph(FILE *out, const glyph_t *g)
     fwrite(buf, 1, ts_utf8_encode(g->cp, buf), out);
 }
 
-/* Display columns of s with tabs expanded. */
+/* Whether s, tabs expanded, fits in budget >= 0 columns (stops reading as
+ * soon as it cannot: source lines can be megabytes of minified code). */
 static int
-text_columns(const char *s)
+text_fits(const char *s, int budget)
 {
     size_t n = strlen(s);
     int col = 0;
 
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; i < n && col <= budget;) {
         glyph_t g = next_glyph(s + i, n - i, col);
         col += g.cols;
         i += g.len;
     }
-    return col;
+    return col <= budget;
 }
 
 /* Writes s sanitised (see the file comment) in at most budget columns,
@@ -129,13 +131,13 @@ put_text(FILE *out, const char *s, int budget)
 {
     size_t n = strlen(s);
     int col = 0;
-    int cut;
+    int cut, room;
 
     if (budget == 0) {
         return;
     }
-    cut = budget > 0 && text_columns(s) > budget;
-    int room = cut ? budget - 1 : budget; /* the ellipsis takes one */
+    cut = budget > 0 && !text_fits(s, budget);
+    room = cut ? budget - 1 : budget; /* the ellipsis takes one */
 
     for (size_t i = 0; i < n;) {
         glyph_t g = next_glyph(s + i, n - i, col);

@@ -162,12 +162,15 @@ def run(native, opts):
         except BaseException as e:  # noqa: B902 - the target's uncaught exception
             _report_uncaught(session, e)
         return keep_alive
-    code = compile_script(opts.script)
-    entry_dir = os.path.dirname(os.path.realpath(opts.script))
+    # Since 3.9 `python prog.py` names the script by its absolute (not
+    # normalised) path in __file__, code objects and tracebacks.
+    path = opts.script if os.path.isabs(opts.script) else os.path.join(os.getcwd(), opts.script)
+    code = compile_script(path)
+    entry_dir = os.path.dirname(os.path.realpath(path))
     sys.argv = [opts.script] + opts.args
     sys.path[0] = entry_dir
     session = _Session(native, opts, opts.script, entry_dir)
-    main = _fresh_main_module(opts.script)
+    main = _fresh_main_module(path)
     session.start()
     try:
         exec(code, main.__dict__)

@@ -82,6 +82,32 @@ test_escapes(void)
 }
 
 static void
+test_long_strings(void)
+{
+    /* Longer than the writer's buffer, in one run and in escaped pieces. */
+    size_t n = 3 * TS_JSON_BUFSIZE + 17;
+    char *s = malloc(n);
+    char *doc;
+    CHECK(s != NULL);
+    if (!s) {
+        return;
+    }
+    memset(s, 'a', n);
+    doc = string_doc(s, n);
+    CHECK(strlen(doc) == n + 2 && doc[0] == '"' && doc[n + 1] == '"');
+    free(doc);
+    for (size_t i = 0; i < n; i += 3) {
+        s[i] = '<'; /* 6 bytes out for each */
+    }
+    doc = string_doc(s, n);
+    CHECK(strlen(doc) == n + 2 + 5 * ((n + 2) / 3));
+    CHECK(json_valid(doc, strlen(doc)));
+    CHECK(strncmp(doc, "\"\\u003caa\\u003c", 15) == 0);
+    free(doc);
+    free(s);
+}
+
+static void
 test_utf8(void)
 {
     /* valid UTF-8 passes through unchanged */
@@ -120,6 +146,7 @@ test_doubles(void)
     CHECK(formats_as(NAN, "0.0"));
     CHECK(formats_as(INFINITY, "0.0"));
     CHECK(formats_as(-INFINITY, "0.0"));
+    CHECK(formats_as(-0.0, "0.0"));
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         char buf[TS_JSON_DOUBLE_BUFSIZE];
         size_t n = ts_json_format_double(samples[i], buf);
@@ -226,6 +253,7 @@ main(void)
 {
     RUN(test_nested);
     RUN(test_escapes);
+    RUN(test_long_strings);
     RUN(test_utf8);
     RUN(test_doubles);
     RUN(test_doubles_under_comma_locale);
