@@ -38,8 +38,15 @@ def never_dirs():
     return [_real(os.path.dirname(os.path.abspath(__file__)))]
 
 
+# Specialised CALL forms the interpreter executes inline (list.append, len,
+# isinstance, type(x)) or that only push a Python frame: their time is the
+# interpreter's own, not a C function's.
+_INLINE_CALLS = ("INTRINSIC", "LIST_APPEND", "_LEN", "ISINSTANCE", "TYPE_1", "_PY_",
+                 "PYFUNC", "BOUND_METHOD", "ALLOC_AND_ENTER_INIT")
+
+
 def call_opcodes():
-    """A 256-byte table: 1 for opcodes that call other code (CALL family),
+    """A 256-byte table: 1 for opcodes that call C code (the CALL family),
     whose samples are native time of the line that made the call."""
     import dis
     import opcode
@@ -49,6 +56,6 @@ def call_opcodes():
     names.update(getattr(opcode, "_specialized_opmap", {}))
     table = bytearray(256)
     for name, num in names.items():
-        if ("CALL" in name and "INTRINSIC" not in name) and 0 <= num < 256:
+        if "CALL" in name and not any(part in name for part in _INLINE_CALLS) and 0 <= num < 256:
             table[num] = 1
     return bytes(table)

@@ -133,6 +133,24 @@ test_source_sanitised(void)
 }
 
 static void
+test_bidi_and_separators_shown(void)
+{
+    /* "Trojan source": a right-to-left override must not reorder the
+     * terminal's display, nor U+2028 break the row. */
+    ts_model_t *m = sample_model();
+    ts_model_file_t *f = ts_model_add_file_text(m, "trojan.py",
+                                                "ok = a\xE2\x80\xAE # b\xE2\x80\xA8" "c\n", 0);
+    char *doc;
+
+    f->lines[0].st.cpu_python_s = 0.25;
+    doc = text_of(m, NULL);
+    CHECK(has(doc, "│ ok = a? # b?c\n"));
+    CHECK(!strstr(doc, "\xE2\x80\xAE") && !strstr(doc, "\xE2\x80\xA8"));
+    free(doc);
+    ts_model_free(m);
+}
+
+static void
 test_widths(void)
 {
     static const int widths[] = {40, 41, 55, 60, 79, 80, 100, 132};
@@ -327,6 +345,7 @@ main(void)
     RUN(test_summary_and_legend);
     RUN(test_rows);
     RUN(test_source_sanitised);
+    RUN(test_bidi_and_separators_shown);
     RUN(test_widths);
     RUN(test_wide_characters_truncated);
     RUN(test_reduced);
