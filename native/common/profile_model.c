@@ -181,6 +181,7 @@ free_file(ts_model_file_t *f)
 {
     for (size_t i = 0; i < f->n_lines; i++) {
         free(f->lines[i].text);
+        free(f->lines[i].timeline);
     }
     for (size_t i = 0; i < f->n_functions; i++) {
         free(f->functions[i].name);
@@ -215,6 +216,10 @@ ts_model_free(ts_model_t *m)
     free(m->entrypoint_dir);
     free(m->python_version);
     free(m->triscope_version);
+    free(m->max_footprint_fname);
+    free(m->footprint);
+    free(m->gpu_device);
+    free(m->gpu_mode);
     free(m);
 }
 
@@ -401,6 +406,15 @@ ts_stats_add(ts_stats_t *a, const ts_stats_t *b)
     a->cpu_native_s += b->cpu_native_s;
     a->sys_s += b->sys_s;
     a->samples += b->samples;
+    a->malloc_mb += b->malloc_mb;
+    a->python_mb += b->python_mb;
+    a->peak_mb = a->peak_mb > b->peak_mb ? a->peak_mb : b->peak_mb;
+    a->copy_mb += b->copy_mb;
+    a->n_mallocs += b->n_mallocs;
+    a->gpu_util_sum += b->gpu_util_sum;
+    a->gpu_mem_sum_mb += b->gpu_mem_sum_mb;
+    a->gpu_peak_mb = a->gpu_peak_mb > b->gpu_peak_mb ? a->gpu_peak_mb : b->gpu_peak_mb;
+    a->gpu_samples += b->gpu_samples;
 }
 
 double

@@ -23,12 +23,36 @@ typedef struct ts_stats {
     double cpu_native_s; /* inside C code the line called (GIL or not) */
     double sys_s;        /* off-CPU: sleep, I/O, lock waits (0 in virtual-time mode) */
     uint64_t samples;    /* CPU samples that landed here */
+
+    /* Memory (all zero when memory profiling was off).  Adding two stats
+     * sums everything except peak_mb and gpu_peak_mb, which take the max. */
+    double malloc_mb;    /* MB allocated here (sampled estimate) */
+    double python_mb;    /* of malloc_mb, MB through Python's allocators */
+    double peak_mb;      /* highest live MB held by this site's allocations */
+    double copy_mb;      /* MB copied by memcpy/memmove here */
+    uint64_t n_mallocs;  /* sampled allocation events */
+
+    /* GPU (all zero without a GPU) */
+    double gpu_util_sum;   /* sum of GPU utilisation % over gpu_samples */
+    double gpu_mem_sum_mb; /* sum of GPU memory MB over gpu_samples */
+    double gpu_peak_mb;    /* highest GPU memory MB seen */
+    uint64_t gpu_samples;  /* GPU polls charged here */
 } ts_stats_t;
+
+/* One point of a memory timeline. */
+typedef struct ts_point {
+    double t_s; /* seconds since the profile started */
+    double mb;  /* footprint at that time */
+} ts_point_t;
 
 typedef struct ts_model_line {
     int lineno;      /* 1-based */
     char *text;      /* source text, no trailing newline; "" if unreadable */
     ts_stats_t st;
+    ts_point_t *timeline;      /* this line's live MB over time (owned), or NULL */
+    size_t n_timeline;
+    double leak_likelihood;    /* 0..1; > 0 only for reported leaks */
+    double leak_velocity_mb_s; /* growth rate of the leak */
 } ts_model_line_t;
 
 typedef struct ts_model_function {
@@ -72,6 +96,23 @@ typedef struct ts_model {
     uint64_t n_samples;       /* CPU samples taken */
     uint64_t n_dropped;       /* samples lost (ring full, unreadable frames) */
     unsigned n_threads;       /* Python threads seen */
+
+    /* memory (memory == 0: none of these were measured) */
+    int memory;
+    double max_footprint_mb;          /* peak of the sampled live heap */
+    double max_footprint_python_fraction;
+    char *max_footprint_fname;        /* where the peak was reached (may be NULL) */
+    int max_footprint_lineno;
+    double growth_rate;               /* % growth of the footprint over the run */
+    double native_allocations_mb;     /* MB allocated by threads with no Python frame */
+    uint64_t alloc_samples;           /* sampled allocation/free events */
+    ts_point_t *footprint;            /* global timeline (owned), n_footprint points */
+    size_t n_footprint;
+
+    /* GPU (gpu == 0: no GPU seen) */
+    int gpu;
+    char *gpu_device;                 /* e.g. "NVIDIA H200", or "" */
+    char *gpu_mode;                   /* "per-process", "device", "absent", "unreadable" */
 
     ts_model_file_t *files;
     size_t n_files;

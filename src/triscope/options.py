@@ -5,8 +5,6 @@ prints it and exits with status 2.  Option names follow Scalene 1.x.
 """
 import argparse
 import os
-from dataclasses import dataclass, field
-from typing import List, Optional
 
 from triscope import __version__
 
@@ -20,21 +18,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-@dataclass
 class Options:
-    script: Optional[str] = None        # path as given, or None with module
-    module: Optional[str] = None        # with -m
-    args: List[str] = field(default_factory=list)
-    outfile: Optional[str] = None
-    format: str = "text"                # "text" or "json"
-    cpu_only: bool = False
-    reduced_profile: bool = False
-    profile_all: bool = False
-    profile_only: str = ""
-    profile_exclude: str = ""
-    use_virtual_time: bool = False
-    cpu_percent_threshold: float = 1.0
-    cpu_sampling_rate: float = 0.01
+    """The validated command line (a plain record: importing dataclasses
+    would cost the profiled program ~10 ms of start-up)."""
+
+    def __init__(self):
+        self.script = None           # path as given, or None with -m
+        self.module = None           # with -m
+        self.args = []
+        self.outfile = None
+        self.format = "text"         # "text" or "json"
+        self.cpu_only = False
+        self.reduced_profile = False
+        self.profile_all = False
+        self.profile_only = ""
+        self.profile_exclude = ""
+        self.use_virtual_time = False
+        self.cpu_percent_threshold = 1.0
+        self.cpu_sampling_rate = 0.01
 
 
 def _build_parser():

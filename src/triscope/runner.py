@@ -12,11 +12,8 @@ writes its parent's profile.
 import atexit
 import importlib.machinery
 import os
-import shutil
 import signal
 import sys
-import tempfile
-import traceback
 import types
 
 from triscope import __version__, scope
@@ -72,6 +69,8 @@ class _Session:
             os.kill(os.getpid(), signal.SIGINT)
 
     def _write(self):
+        import shutil
+
         o = self.opts
         to_tty = o.outfile is None and os.isatty(1)
         width = shutil.get_terminal_size((132, 24)).columns if to_tty else int(os.environ.get("COLUMNS", "132") or 132)
@@ -89,6 +88,8 @@ class _Session:
             where = o.outfile or "standard output"
             reason = e.strerror or str(e)
         # Never lose a profile: fall back to a temporary file and say where.
+        import tempfile
+
         suffix = ".json" if o.format == "json" else ".txt"
         fd, fallback = tempfile.mkstemp(prefix="triscope-profile-", suffix=suffix)
         os.close(fd)
@@ -136,6 +137,8 @@ def compile_script(path):
     try:
         return compile(source, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as e:
+        import traceback
+
         traceback.print_exception(type(e), e, None)
         sys.exit(1)
 

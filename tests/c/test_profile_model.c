@@ -219,8 +219,10 @@ test_finish_orders_files(void)
 static void
 test_stats_and_percent(void)
 {
-    ts_stats_t a = {1.0, 2.0, 3.0, 4};
-    ts_stats_t b = {0.5, 0.25, 0.125, 1};
+    ts_stats_t a = {.cpu_python_s = 1.0, .cpu_native_s = 2.0, .sys_s = 3.0, .samples = 4,
+                    .malloc_mb = 10, .peak_mb = 7, .gpu_peak_mb = 1};
+    ts_stats_t b = {.cpu_python_s = 0.5, .cpu_native_s = 0.25, .sys_s = 0.125, .samples = 1,
+                    .malloc_mb = 2, .peak_mb = 9, .gpu_peak_mb = 0.5};
     ts_model_t *m = ts_model_new();
     ts_model_file_t *f = ts_model_add_file_text(m, "s.py", "a\nb\n", 0);
     ts_stats_t t;
@@ -230,6 +232,9 @@ test_stats_and_percent(void)
     CHECK_NEAR(a.cpu_native_s, 2.25, 1e-12);
     CHECK_NEAR(a.sys_s, 3.125, 1e-12);
     CHECK(a.samples == 5);
+    CHECK_NEAR(a.malloc_mb, 12, 1e-12);
+    CHECK_NEAR(a.peak_mb, 9, 1e-12);     /* peaks take the max */
+    CHECK_NEAR(a.gpu_peak_mb, 1, 1e-12);
     CHECK_NEAR(ts_stats_total(&a), 6.875, 1e-12);
     f->lines[0].st = a;
     f->lines[1].st = b;

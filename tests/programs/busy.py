@@ -1,7 +1,9 @@
 """Quiet CPU work: prints nothing unless asked.
 
 Usage: busy.py SECONDS [--ready]
-  SECONDS  how long to keep the CPU busy (float; "inf" = until killed)
+  SECONDS  how much CPU time (this thread's, time.thread_time) to burn
+           (float; "inf" = until killed); wall time is longer on a loaded
+           machine
   --ready  print "ready" (flushed) once the work has started, for tests
            that send signals.
 The hot line is in function hot() and is marked TRUTH:busy; a second,
@@ -24,9 +26,9 @@ def light(n):
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
     ready = "--ready" in sys.argv
-    end = time.perf_counter() + seconds
+    end = time.thread_time() + seconds
     first = True
-    while time.perf_counter() < end:
+    while time.thread_time() < end:
         hot(200_000)
         light(20_000)
         if first and ready:
