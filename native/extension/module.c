@@ -9,36 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "binding_report.h"
+#include "bindings_common.h"
 #include "drain_thread.h"
 #include "engine.h"
 #include "profile_model.h"
 #include "pycompat/pycompat.h"
 #include "report.h"
 #include "sampler.h"
-
-/* Converts a sequence of str to a NULL-terminated array of borrowed UTF-8
- * pointers (valid while `seq` lives).  Returns NULL with an exception set. */
-static const char **
-string_array(PyObject *seq, PyObject **keep)
-{
-    *keep = PySequence_Fast(seq, "expected a sequence of str");
-    if (!*keep)
-        return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(*keep);
-    const char **out = calloc((size_t)n + 1, sizeof *out);
-    if (!out) {
-        PyErr_NoMemory();
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        out[i] = PyUnicode_AsUTF8(PySequence_Fast_GET_ITEM(*keep, i));
-        if (!out[i]) {
-            free(out);
-            return NULL;
-        }
-    }
-    return out;
-}
 
 static PyObject *
 configure_py(PyObject *self, PyObject *args, PyObject *kw)
@@ -62,7 +40,7 @@ configure_py(PyObject *self, PyObject *args, PyObject *kw)
         PyErr_SetString(PyExc_ValueError, "sampling interval must be between 0.0001 and 10 seconds");
         goto done;
     }
-    if (!(lib = string_array(library, &keep_lib)) || !(nev = string_array(never, &keep_never)))
+    if (!(lib = ts_string_array(library, &keep_lib)) || !(nev = ts_string_array(never, &keep_never)))
         goto done;
     ts_engine_config_t cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -131,111 +109,6 @@ unsupported_reason_py(PyObject *self, PyObject *unused)
     return PyUnicode_FromString(why);
 }
 
-/* Opens the destination: a temporary file next to `path` (renamed into place
- * once complete, so a reader never sees half a profile), or a duplicate of
- * standard output. */
-static FILE *
-open_output(const char *path, char **tmp_path)
-{
-    *tmp_path = NULL;
-    if (!path) {
-        fflush(stdout);
-        int fd = dup(STDOUT_FILENO);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!f && fd >= 0)
-            close(fd);
-        return f;
-    }
-    size_t n = strlen(path) + 32;
-    *tmp_path = malloc(n);
-    if (!*tmp_path)
-        return NULL;
-    snprintf(*tmp_path, n, "%s.tmp-%ld", path, (long)getpid());
-    FILE *f = fopen(*tmp_path, "w");
-    if (!f) {
-        free(*tmp_path);
-        *tmp_path = NULL;
-    }
-    return f;
-}
-
-static PyObject *
-write_report_py(PyObject *self, PyObject *args, PyObject *kw)
-{
-    (void)self;
-    static char *names[] = {"format", "path", "program", "entrypoint_dir", "args", "reduced",
-                            "threshold", "color", "width", "cpu_only", "python_version",
-                            "version", "ncpus", NULL};
-    const char *format, *path, *program, *entry_dir, *pyver, *version;
-    PyObject *argv;
-    int reduced, color, width, cpu_only, ncpus;
-    double threshold;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi", names, &format, &path, &program,
-                                     &entry_dir, &argv, &reduced, &threshold, &color, &width,
-                                     &cpu_only, &pyver, &version, &ncpus))
-        return NULL;
-    int json = strcmp(format, "json") == 0;
-    if (!json && strcmp(format, "text") != 0) {
-        PyErr_Format(PyExc_ValueError, "unknown report format '%s'", format);
-        return NULL;
-    }
-    PyObject *keep = NULL, *result = NULL;
-    const char **argv_c = string_array(argv, &keep);
-    ts_model_t *m = argv_c ? ts_model_new() : NULL;
-    if (!m) {
-        if (argv_c)
-            PyErr_NoMemory();
-        goto done;
-    }
-    size_t argc = 0;
-    while (argv_c[argc])
-        argc++;
-    if (ts_model_set_string(&m->program, program) < 0
-        || ts_model_set_string(&m->entrypoint_dir, entry_dir) < 0
-        || ts_model_set_string(&m->python_version, pyver) < 0
-        || ts_model_set_string(&m->triscope_version, version) < 0
-        || ts_model_set_args(m, argv_c, argc) < 0 || ts_engine_build_model(m) < 0) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    m->cpu_only = cpu_only;
-    m->ncpus = ncpus > 0 ? (unsigned)ncpus : 1;
-    ts_model_finish(m);
-    ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
-                             .color = color, .width = width};
-    char *tmp = NULL;
-    FILE *out;
-    int rc, saved_errno;
-    Py_BEGIN_ALLOW_THREADS
-    out = open_output(path, &tmp);
-    rc = out ? (json ? ts_report_json(m, &opts, out) : ts_report_text(m, &opts, out)) : -1;
-    saved_errno = errno;
-    if (out && fclose(out) != 0 && rc == 0) {
-        rc = -1;
-        saved_errno = errno;
-    }
-    if (rc == 0 && tmp && rename(tmp, path) != 0) {
-        rc = -1;
-        saved_errno = errno;
-    }
-    if (rc != 0 && tmp)
-        unlink(tmp);
-    Py_END_ALLOW_THREADS
-    free(tmp);
-    if (rc != 0) {
-        errno = saved_errno ? saved_errno : EIO;
-        PyErr_SetFromErrnoWithFilename(PyExc_OSError, path ? path : "<stdout>");
-        goto done;
-    }
-    Py_INCREF(Py_None);
-    result = Py_None;
-done:
-    ts_model_free(m);
-    free(argv_c);
-    Py_XDECREF(keep);
-    return result;
-}
-
 static PyObject *
 watch_sigterm_py(PyObject *self, PyObject *callback)
 {
@@ -290,8 +163,6 @@ static PyMethodDef methods[] = {
     {"counters", counters_py, METH_NOARGS, "Sample counts and elapsed time so far."},
     {"unsupported_reason", unsupported_reason_py, METH_NOARGS,
      "Why this interpreter cannot be profiled, or None."},
-    {"write_report", (PyCFunction)(void (*)(void))write_report_py, METH_VARARGS | METH_KEYWORDS,
-     "Write the profile as 'json' or 'text' to a path (atomically) or to stdout (path None)."},
     {"watch_sigterm", watch_sigterm_py, METH_O,
      "On SIGTERM (if it has its default action), call callback, then die by SIGTERM."},
     {"unwatch_sigterm", unwatch_sigterm_py, METH_NOARGS, "Undo watch_sigterm."},
@@ -309,5 +180,8 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__native(void)
 {
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddFunctions(m, ts_report_methods) < 0)
+        Py_CLEAR(m);
+    return m;
 }
