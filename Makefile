@@ -24,9 +24,14 @@ test: test-c test-python
 test-c:
 	tests/c/run.sh
 	tests/c/run.sh --sanitize
+	tests/preload/run.sh
+	tests/preload/run.sh --sanitize
 
+# The tests run against the installed package (not src/), and fail rather
+# than skip when the C engine cannot be imported.
 test-python: venv
-	cd tests && ../$(VPY) -m pytest -q -p no:cacheprovider python
+	cd tests && TRISCOPE_TEST_INSTALLED=1 TRISCOPE_REQUIRE_ENGINE=1 \
+		../$(VPY) -m pytest -q -p no:cacheprovider python
 
 clean:
 	rm -rf build dist src/*.egg-info tests/c/bin .venv*

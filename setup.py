@@ -1,8 +1,15 @@
-"""Build description of the C extension triscope._native.
+"""Build description of the C extension triscope._native and of the
+LD_PRELOAD library triscope._preload.
 
-Declarative on purpose: one Extension built from native/common (pure C,
-shared with the C unit tests) and native/extension (the only code that
-includes Python.h).  Everything else is in pyproject.toml.
+Declarative on purpose: triscope._native is built from native/common (pure
+C, shared with the C unit tests) and native/extension (the only code that
+includes Python.h).  triscope._preload is built from native/preload plus the
+pure-C rng.c; it never includes Python.h or links libpython, is compiled so
+that the compiler cannot turn its own code into calls of the functions it
+interposes (-fno-builtin, -fno-tree-loop-distribute-patterns), uses
+initial-exec TLS only, and exports exactly the symbols in
+native/preload/exports.map (tests/preload/run.sh checks both, with the same
+flags).  Everything else is in pyproject.toml.
 """
 import glob
 
@@ -24,4 +31,19 @@ native = Extension(
                    + glob.glob("native/extension/pycompat/*.inc.c")),
 )
 
-setup(ext_modules=[native])
+preload = Extension(
+    "triscope._preload",
+    sources=sorted(glob.glob("native/preload/*.c")) + ["native/common/rng.c"],
+    include_dirs=["native/common", "native/preload"],
+    define_macros=[("_GNU_SOURCE", "1")],
+    extra_compile_args=["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
+                        "-fno-builtin", "-fno-tree-loop-distribute-patterns", "-fPIC",
+                        "-ftls-model=initial-exec", "-U_FORTIFY_SOURCE"],
+    extra_link_args=["-Wl,--version-script=native/preload/exports.map"],
+    libraries=["dl", "pthread"],
+    depends=sorted(glob.glob("native/preload/*.h")) + [
+        "native/preload/exports.map", "native/common/mem_protocol.h",
+        "native/common/sample_ring.h", "native/common/rng.h"],
+)
+
+setup(ext_modules=[native, preload])

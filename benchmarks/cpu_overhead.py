@@ -3,7 +3,7 @@
 Not a test; run it by hand (see benchmarks/README.md):
 
     python benchmarks/cpu_overhead.py [-n REPS] [--python PY] [--rate SECONDS]
-                                      [--only NAME[,NAME]] [--keep DIR]
+                                      [--only NAME[,NAME]] [--keep DIR] [--installed]
 
 Runs each CPU-bound pure-Python program below under plain ``PY prog.py`` and
 under ``PY -m triscope --cpu-only --json --outfile F prog.py``, alternating
@@ -14,7 +14,9 @@ prints per program:
   - slowdown = median profiled / median plain,
   - per-sample cost in microseconds = (median profiled - median plain) /
     n_samples, with n_samples (the median over the profiled runs) from the
-    profile's "triscope" object.
+    profile's "triscope" object,
+  - spread = (max - min) / median of the plain runs, in %: the machine's
+    noise; a slowdown or per-sample cost smaller than it means nothing.
 Standard library only.
 """
 
@@ -79,13 +81,16 @@ def main():
                     help="pass --cpu-sampling-rate SECONDS to triscope (default: its own default)")
     ap.add_argument("--only", default="", help="comma-separated program names: " + ",".join(PROGRAMS))
     ap.add_argument("--keep", default=None, help="directory to keep the programs and profiles in")
+    ap.add_argument("--installed", action="store_true",
+                    help="use the triscope the interpreter finds (default: put this repo's src/ first)")
     args = ap.parse_args()
 
     names = [n for n in PROGRAMS if not args.only or n in args.only.split(",")]
     if not names:
         sys.exit(f"no such program; choose from {', '.join(PROGRAMS)}")
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    if not args.installed:
+        env["PYTHONPATH"] = str(REPO / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="triscope-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
 
@@ -93,7 +98,8 @@ def main():
                              capture_output=True, text=True).stdout.strip()
     print(f"python {version} ({args.python}), {args.reps} reps, cpus {os.cpu_count()}, "
           f"rate {args.rate or 'default'}")
-    header = f"{'program':<14} {'plain s':>8} {'triscope s':>10} {'slowdown':>9} {'samples':>8} {'us/sample':>10}"
+    header = (f"{'program':<14} {'plain s':>8} {'triscope s':>10} {'slowdown':>9} {'samples':>8} "
+              f"{'us/sample':>10} {'spread %':>9}")
     print(header)
     print("-" * len(header))
     for name in names:
@@ -113,7 +119,8 @@ def main():
             samples.append(json.loads(out.read_text())["triscope"]["n_samples"])
         mp, mt, ns = statistics.median(plain), statistics.median(prof), statistics.median(samples)
         per_sample = (mt - mp) / ns * 1e6 if ns else float("nan")
-        print(f"{name:<14} {mp:8.3f} {mt:10.3f} {mt / mp:9.3f} {ns:8.0f} {per_sample:10.1f}")
+        spread = 100.0 * (max(plain) - min(plain)) / mp  # run-to-run noise of plain runs
+        print(f"{name:<14} {mp:8.3f} {mt:10.3f} {mt / mp:9.3f} {ns:8.0f} {per_sample:10.1f} {spread:9.1f}")
         sys.stdout.flush()
     if args.keep:
         print(f"programs and profiles kept in {workdir}")

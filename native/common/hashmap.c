@@ -81,3 +81,30 @@ ts_hashmap_put(ts_hashmap_t *m, uint64_t k1, uint64_t k2, uint64_t value)
     e->value = value;
     return 0;
 }
+
+int
+ts_hashmap_del(ts_hashmap_t *m, uint64_t k1, uint64_t k2, uint64_t *value)
+{
+    if (m->cap == 0)
+        return 0;
+    ts_hashmap_entry_t *e = find_slot(m->entries, m->cap, k1, k2);
+    if (!e->used)
+        return 0;
+    if (value)
+        *value = e->value;
+    size_t mask = m->cap - 1;
+    size_t hole = (size_t)(e - m->entries);
+    /* backward-shift deletion: move later members of the probe run into the
+     * hole when their home slot does not lie cyclically in (hole, j] */
+    for (size_t j = (hole + 1) & mask; m->entries[j].used; j = (j + 1) & mask) {
+        size_t home = (size_t)mix(m->entries[j].k1, m->entries[j].k2) & mask;
+        int home_in_between = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+        if (!home_in_between) {
+            m->entries[hole] = m->entries[j];
+            hole = j;
+        }
+    }
+    m->entries[hole].used = 0;
+    m->count--;
+    return 1;
+}

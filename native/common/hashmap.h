@@ -3,7 +3,8 @@
  * Used by the drain for its caches: code object -> code info index, and
  * (code object, byte offset) -> line number.  Linear probing, power-of-two
  * capacity, grows at 70% load.  No deletion (the caches only grow, and are
- * bounded by their users).  Not thread-safe: one owner (the drain, under the
+ * bounded by their users), except through ts_hashmap_del, which shifts
+ * entries back so lookups never need tombstones.  Not thread-safe: one owner (the drain, under the
  * GIL).
  */
 #ifndef TRISCOPE_HASHMAP_H
@@ -31,6 +32,10 @@ void ts_hashmap_clear(ts_hashmap_t *m);
 
 /* Looks (k1, k2) up.  Returns 1 and sets *value if present, else 0. */
 int ts_hashmap_get(const ts_hashmap_t *m, uint64_t k1, uint64_t k2, uint64_t *value);
+
+/* Removes (k1, k2).  Returns 1 if it was present (its value in *value when
+ * value is not NULL), else 0. */
+int ts_hashmap_del(ts_hashmap_t *m, uint64_t k1, uint64_t k2, uint64_t *value);
 
 /* Inserts or replaces.  Returns 0, or -1 on allocation failure (map unchanged). */
 int ts_hashmap_put(ts_hashmap_t *m, uint64_t k1, uint64_t k2, uint64_t value);

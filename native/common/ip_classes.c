@@ -1,6 +1,7 @@
 /* ip_classes.c -- see ip_classes.h. */
 #include "ip_classes.h"
 
+#include <dlfcn.h>
 #include <link.h>
 #include <string.h>
 
@@ -15,13 +16,19 @@ typedef struct ip_range {
 static ip_range_t ranges[TS_MAX_RANGES];
 static int n_ranges;
 
+/* The loaded object that contains triscope's extension (see build). */
+static const char *self_name;
+
 static enum ts_ip_class
 class_of_object(const char *name)
 {
     const char *base = strrchr(name, '/');
     base = base ? base + 1 : name;
-    if (name[0] == '\0' || strncmp(base, "libpython", 9) == 0)
+    if (name[0] == '\0' || strncmp(base, "libpython", 9) == 0
+        || (self_name && strcmp(name, self_name) == 0))
         return TS_IP_INTERP; /* "" is the main executable */
+    if (strncmp(base, "_preload.", 9) == 0 && strstr(name, "triscope"))
+        return TS_IP_RUNTIME;
     if (strncmp(base, "libc.so", 7) == 0 || strncmp(base, "libm.so", 7) == 0
         || strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "linux-vdso", 10) == 0
         || strncmp(base, "libpthread", 10) == 0)
@@ -49,8 +56,10 @@ add_object(struct dl_phdr_info *info, size_t size, void *data)
 }
 
 int
-ts_ip_classes_build(void)
+ts_ip_classes_build(const void *self)
 {
+    Dl_info info;
+    self_name = self && dladdr(self, &info) && info.dli_fname ? info.dli_fname : NULL;
     n_ranges = 0;
     dl_iterate_phdr(add_object, NULL);
     /* insertion sort by start: a few dozen entries at most */

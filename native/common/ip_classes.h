@@ -19,8 +19,11 @@ enum ts_ip_class {
 };
 
 /* (Re)builds the table.  Call only while the sampling signal cannot fire.
+ * The object containing `self` (triscope's own extension, whose allocator
+ * wrappers run inside the interpreter's allocations) counts as interpreter
+ * code, and triscope's preload library as runtime; self may be NULL.
  * Returns 0, or -1 if no interpreter text was found. */
-int ts_ip_classes_build(void);
+int ts_ip_classes_build(const void *self);
 
 /* Classifies ip.  Async-signal-safe. */
 enum ts_ip_class ts_ip_classify(uintptr_t ip);

@@ -433,15 +433,20 @@ ts_model_file_totals(const ts_model_file_t *f)
     return t;
 }
 
+double
+ts_model_file_time(const ts_model_file_t *f)
+{
+    ts_stats_t t = ts_model_file_totals(f);
+    return ts_stats_total(&t) + f->hidden_s;
+}
+
 /* qsort order for files: most time first, then by path for stability.
  * Totals are recomputed per comparison; files are few and this runs once. */
 static int
 compare_files(const void *a, const void *b)
 {
     const ts_model_file_t *fa = a, *fb = b;
-    ts_stats_t ta = ts_model_file_totals(fa);
-    ts_stats_t tb = ts_model_file_totals(fb);
-    double da = ts_stats_total(&ta), db = ts_stats_total(&tb);
+    double da = ts_model_file_time(fa), db = ts_model_file_time(fb);
 
     if (da != db) {
         return da > db ? -1 : 1;

@@ -70,6 +70,9 @@ typedef struct ts_model_file {
     ts_model_function_t *functions;  /* sorted by lineno */
     size_t n_functions;
     size_t cap_functions;            /* internal */
+    double hidden_s;                 /* time of lines that have no record here
+                                        (a model read back from a reduced JSON
+                                        profile); part of the file's time */
 } ts_model_file_t;
 
 typedef struct ts_model {
@@ -169,6 +172,10 @@ void ts_model_finish(ts_model_t *m);
 
 /* Sum of a file's line statistics. */
 ts_stats_t ts_model_file_totals(const ts_model_file_t *f);
+
+/* The file's time in seconds: python + native + system over its lines,
+ * plus hidden_s. */
+double ts_model_file_time(const ts_model_file_t *f);
 
 /* seconds as a percentage of m->total_s; 0 if total_s is not positive. */
 double ts_model_percent(const ts_model_t *m, double seconds);

@@ -1,9 +1,14 @@
-/* report.h -- the report writers: a finished ts_model_t to JSON or text.
+/* report.h -- the report writers: a finished ts_model_t to JSON or text,
+ * and a JSON profile to text or HTML.
  *
- * Both writers are pure functions of (model, options) to a FILE*: no global
- * state, no Python.  Percentages are computed here, always against
- * model->total_s (see profile_model.h).  Return 0 on success, -1 if writing
- * failed (errno set by stdio).
+ * The writers are pure functions of (model or profile, options) to a FILE*:
+ * no global state, no Python, no dependence on the C locale.  Percentages
+ * are computed here, always against model->total_s (see profile_model.h).
+ * Return 0 on success, -1 if writing failed (errno set by stdio).
+ *
+ * The user-facing text and HTML reports are drawn from the JSON profile
+ * (ts_report_render), so that `triscope view` on a saved profile draws
+ * exactly what the run drew; ts_report_text on a model is the layer below.
  */
 #ifndef TRISCOPE_REPORT_H
 #define TRISCOPE_REPORT_H
@@ -31,9 +36,15 @@ typedef struct ts_report_opts {
  * TS_REPORT_MIN_WIDTH becomes TS_REPORT_MIN_WIDTH. */
 ts_report_opts_t ts_report_opts_resolve(const ts_report_opts_t *o);
 
+/* A line that allocated at least this many MB is shown in a reduced report
+ * whatever its time. */
+#define TS_REPORT_SHOWN_MB 1.0
+
 /* Whether a line or function with statistics st is shown under the resolved
  * options o: always when not reduced; when reduced, only if it has some
- * time and its total percentage (of m->total_s) reaches the threshold. */
+ * time and its total percentage (of m->total_s) reaches the threshold, or
+ * (with m->memory) it allocated at least TS_REPORT_SHOWN_MB, or (with
+ * m->gpu) its GPU utilisation reaches the threshold. */
 int ts_report_shown(const ts_model_t *m, const ts_report_opts_t *o,
                     const ts_stats_t *st);
 
@@ -42,5 +53,45 @@ int ts_report_json(const ts_model_t *m, const ts_report_opts_t *o, FILE *out);
 
 /* Annotated-source text report. */
 int ts_report_text(const ts_model_t *m, const ts_report_opts_t *o, FILE *out);
+
+/* Writes v rounded to `decimals` (0..6) digits after a '.' into buf (size
+ * bytes, at least 32), whatever LC_NUMERIC says (printf alone would write
+ * "1,5" under a German locale a profiled program may have set).  Non-finite
+ * values are written as 0.  Returns buf. */
+char *ts_report_fixed(double v, int decimals, char *buf, size_t size);
+
+/* The parts of the HTML report, as UTF-8 text (NUL-terminated, not owned):
+ * page is the template, with the placeholders @TRISCOPE_CSS@,
+ * @TRISCOPE_JS@, @TRISCOPE_PROFILE@ and @TRISCOPE_OPTIONS@, each exactly
+ * once, in any order; css and js are inlined where the first two are. */
+typedef struct ts_html_assets {
+    const char *page;
+    const char *css;
+    const char *js;
+} ts_html_assets_t;
+
+/* The HTML report: the page with the assets and the JSON profile
+ * json[0..len) inlined (json must be valid JSON; '<', '>', '&', U+2028 and
+ * U+2029 are escaped on the way, so no byte of it can end the <script>
+ * element that holds it), and the options as a small JSON object.  Returns
+ * 0, or -1 with errno EINVAL when the assets are malformed (a placeholder
+ * missing or repeated, css containing "</style", js containing
+ * "</script" or "<!--"), else errno from stdio. */
+int ts_report_html(const char *json, size_t len, const ts_report_opts_t *o,
+                   const ts_html_assets_t *assets, FILE *out);
+
+typedef enum ts_report_format {
+    TS_REPORT_FORMAT_TEXT,
+    TS_REPORT_FORMAT_HTML,
+} ts_report_format_t;
+
+/* Draws the JSON profile json[0..len) as a text or HTML report (assets are
+ * needed for HTML only).  The profile is read with ts_model_from_json_text;
+ * if it cannot be, returns -1 with errno EINVAL and a one-line reason in err
+ * (errsize bytes), writing nothing.  Otherwise returns what the writer
+ * returns (on failure err says "cannot write the report"). */
+int ts_report_render(const char *json, size_t len, ts_report_format_t format,
+                     const ts_report_opts_t *o, const ts_html_assets_t *assets,
+                     FILE *out, char *err, size_t errsize);
 
 #endif

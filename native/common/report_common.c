@@ -1,8 +1,10 @@
-/* report_common.c -- the option handling both report writers share, so that
- * the JSON and the text report always agree on which lines are shown. */
+/* report_common.c -- what the report writers share: option handling, so
+ * that the JSON and the text report always agree on which lines are shown,
+ * and number formatting that ignores the C locale. */
 #include "report.h"
 
 #include <math.h>
+#include <string.h>
 
 ts_report_opts_t
 ts_report_opts_resolve(const ts_report_opts_t *o)
@@ -33,5 +35,52 @@ ts_report_shown(const ts_model_t *m, const ts_report_opts_t *o,
     if (!o->reduced) {
         return 1;
     }
+    if (m->memory && st->malloc_mb >= TS_REPORT_SHOWN_MB) {
+        return 1;
+    }
+    if (m->gpu && st->gpu_samples > 0 &&
+        st->gpu_util_sum / (double)st->gpu_samples >= o->cpu_percent_threshold &&
+        st->gpu_util_sum > 0.0) {
+        return 1;
+    }
     return total > 0.0 && ts_model_percent(m, total) >= o->cpu_percent_threshold;
+}
+
+char *
+ts_report_fixed(double v, int decimals, char *buf, size_t size)
+{
+    char tmp[400];
+    size_t n = 0;
+
+    if (!isfinite(v)) {
+        v = 0.0;
+    }
+    if (decimals < 0) {
+        decimals = 0;
+    }
+    else if (decimals > 6) {
+        decimals = 6;
+    }
+    /* printf rounds exactly; only its decimal point depends on the locale
+     * (and may be several bytes), so every byte that is not a digit or a
+     * sign becomes one '.'.  The same trick as ts_json_format_double. */
+    snprintf(tmp, sizeof tmp, "%.*f", decimals, v);
+    for (const char *p = tmp; *p && n + 1 < size; p++) {
+        if ((*p >= '0' && *p <= '9') || *p == '-') {
+            buf[n++] = *p;
+        }
+        else if (n > 0 && buf[n - 1] != '.') {
+            buf[n++] = '.';
+        }
+    }
+    if (n > 0 && buf[n - 1] == '.') {
+        n--; /* a multi-byte point's trailing bytes never end the number */
+    }
+    if (size > 0) {
+        buf[n < size ? n : size - 1] = '\0';
+    }
+    if (strcmp(buf, "-0") == 0 || (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))) {
+        memmove(buf, buf + 1, strlen(buf)); /* "-0.0" reads badly in a report */
+    }
+    return buf;
 }

@@ -2,8 +2,11 @@
  *
  * Scalene's viewers and tools read a fixed set of keys (research/scalene.md
  * §6.1); this writer emits all of them, with neutral values (0, false, [],
- * "") for what triscope does not measure yet (memory, GPU, async), so those
- * tools open a triscope profile unchanged.  What triscope knows beyond that
+ * "") for what triscope does not measure (async, stacks) or did not measure
+ * in this run (memory, GPU: the model's fields are then zero), so those
+ * tools open a triscope profile unchanged.  The text and HTML reports are
+ * drawn from this JSON (model_from_json.h), so everything they show must
+ * be written here.  What triscope knows beyond that
  * lives under the top-level "triscope" key, versioned by
  * TS_JSON_SCHEMA_VERSION.  docs/json-schema.md documents every key; keep the
  * two in step.
@@ -27,31 +30,35 @@ kv_empty_array(ts_json_t *j, const char *key)
     ts_json_end_array(j);
 }
 
-/* Writes 0.0 under each of the n keys. */
+/* Writes a timeline as [[ns since the start, MB], ...] (Scalene's form). */
 static void
-kv_zeros(ts_json_t *j, const char *const *keys, size_t n)
+kv_timeline(ts_json_t *j, const char *key, const ts_point_t *pts, size_t n)
 {
+    ts_json_key(j, key);
+    ts_json_begin_array(j);
     for (size_t i = 0; i < n; i++) {
-        ts_json_kv_double(j, keys[i], 0.0);
+        double ns = pts[i].t_s * 1e9;
+        ts_json_begin_array(j);
+        ts_json_int(j, ns > 0.0 ? (ns < 9.0e18 ? (int64_t)(ns + 0.5) : INT64_MAX) : 0);
+        ts_json_double(j, pts[i].mb);
+        ts_json_end_array(j);
     }
+    ts_json_end_array(j);
 }
 
 /* One line or function record.  text is the source line or the function's
- * name; fn_first..fn_last the enclosing function's lines. */
+ * name; fn_first..fn_last the enclosing function's lines; line the line's
+ * record (for its timeline) or NULL for a function; all_mb the MB
+ * allocated over every line of the profile. */
 static void
 write_record(ts_json_t *j, const ts_model_t *m, int lineno, const char *text,
-             const ts_stats_t *st, int fn_first, int fn_last)
+             const ts_stats_t *st, int fn_first, int fn_last,
+             const ts_model_line_t *line, double all_mb)
 {
     double cpu = st->cpu_python_s + st->cpu_native_s;
     double all = cpu + st->sys_s;
     unsigned ncpus = m->ncpus ? m->ncpus : 1;
-    /* memory, GPU and copy metrics: not measured yet */
-    static const char *const before_mallocs[] = {
-        "n_gpu_percent", "n_gpu_avg_memory_mb", "n_gpu_peak_memory_mb", "n_malloc_mb",
-    };
-    static const char *const after_mallocs[] = {
-        "n_avg_mb", "n_peak_mb", "n_growth_mb", "n_usage_fraction", "n_python_fraction",
-    };
+    double gpu_n = st->gpu_samples ? (double)st->gpu_samples : 1.0;
 
     ts_json_begin_object(j);
     ts_json_kv_int(j, "lineno", lineno);
@@ -61,11 +68,20 @@ write_record(ts_json_t *j, const ts_model_t *m, int lineno, const char *text,
     ts_json_kv_double(j, "n_sys_percent", ts_model_percent(m, st->sys_s));
     ts_json_kv_double(j, "n_core_utilization", all > 0.0 ? cpu / all / ncpus : 0.0);
     kv_empty_array(j, "cpu_samples_list");
-    kv_zeros(j, before_mallocs, sizeof before_mallocs / sizeof before_mallocs[0]);
-    ts_json_kv_int(j, "n_mallocs", 0); /* a count: an integer, as in Scalene */
-    kv_zeros(j, after_mallocs, sizeof after_mallocs / sizeof after_mallocs[0]);
-    kv_empty_array(j, "memory_samples");
-    ts_json_kv_double(j, "n_copy_mb_s", 0.0);
+    ts_json_kv_double(j, "n_gpu_percent", st->gpu_util_sum / gpu_n);
+    ts_json_kv_double(j, "n_gpu_avg_memory_mb", st->gpu_mem_sum_mb / gpu_n);
+    ts_json_kv_double(j, "n_gpu_peak_memory_mb", st->gpu_peak_mb);
+    ts_json_kv_double(j, "n_malloc_mb", st->malloc_mb);
+    ts_json_kv_uint(j, "n_mallocs", st->n_mallocs); /* a count: an integer, as in Scalene */
+    ts_json_kv_double(j, "n_avg_mb",
+                      st->n_mallocs ? st->malloc_mb / (double)st->n_mallocs : 0.0);
+    ts_json_kv_double(j, "n_peak_mb", st->peak_mb);
+    ts_json_kv_double(j, "n_growth_mb", st->peak_mb);
+    ts_json_kv_double(j, "n_usage_fraction", all_mb > 0.0 ? st->malloc_mb / all_mb : 0.0);
+    ts_json_kv_double(j, "n_python_fraction",
+                      st->malloc_mb > 0.0 ? st->python_mb / st->malloc_mb : 0.0);
+    kv_timeline(j, "memory_samples", line ? line->timeline : NULL, line ? line->n_timeline : 0);
+    ts_json_kv_double(j, "n_copy_mb_s", m->elapsed_s > 0.0 ? st->copy_mb / m->elapsed_s : 0.0);
     ts_json_kv_int(j, "start_region_line", lineno);
     ts_json_kv_int(j, "end_region_line", lineno);
     ts_json_kv_int(j, "start_outermost_loop", lineno);
@@ -75,15 +91,47 @@ write_record(ts_json_t *j, const ts_model_t *m, int lineno, const char *text,
     ts_json_end_object(j);
 }
 
+/* MB allocated over every line of the profile. */
+static double
+total_malloc_mb(const ts_model_t *m)
+{
+    double mb = 0.0;
+    for (size_t i = 0; i < m->n_files; i++) {
+        ts_stats_t t = ts_model_file_totals(&m->files[i]);
+        mb += t.malloc_mb;
+    }
+    return mb;
+}
+
+/* The file's suspected leaks: {"<lineno>": {likelihood, velocity_mb_s}}. */
+static void
+write_leaks(ts_json_t *j, const ts_model_file_t *f)
+{
+    ts_json_key(j, "leaks");
+    ts_json_begin_object(j);
+    for (size_t i = 0; i < f->n_lines; i++) {
+        const ts_model_line_t *l = &f->lines[i];
+        char key[16];
+        if (!(l->leak_likelihood > 0.0)) {
+            continue;
+        }
+        snprintf(key, sizeof key, "%d", l->lineno);
+        ts_json_key(j, key);
+        ts_json_begin_object(j);
+        ts_json_kv_double(j, "likelihood", l->leak_likelihood);
+        ts_json_kv_double(j, "velocity_mb_s", l->leak_velocity_mb_s);
+        ts_json_end_object(j);
+    }
+    ts_json_end_object(j);
+}
+
 static void
 write_file(ts_json_t *j, const ts_model_t *m, const ts_report_opts_t *o,
-           const ts_model_file_t *f)
+           const ts_model_file_t *f, double all_mb)
 {
-    ts_stats_t tot = ts_model_file_totals(f);
-
     ts_json_key(j, f->path);
     ts_json_begin_object(j);
-    ts_json_kv_double(j, "percent_cpu_time", ts_model_percent(m, ts_stats_total(&tot)));
+    ts_json_kv_double(j, "percent_cpu_time", ts_model_percent(m, ts_model_file_time(f)));
 
     ts_json_key(j, "lines");
     ts_json_begin_array(j);
@@ -95,7 +143,8 @@ write_file(ts_json_t *j, const ts_model_t *m, const ts_report_opts_t *o,
         }
         fn = ts_model_enclosing_function(f, l->lineno);
         write_record(j, m, l->lineno, l->text, &l->st,
-                     fn ? fn->lineno : l->lineno, fn ? fn->last_lineno : l->lineno);
+                     fn ? fn->lineno : l->lineno, fn ? fn->last_lineno : l->lineno, l,
+                     all_mb);
     }
     ts_json_end_array(j);
 
@@ -105,14 +154,12 @@ write_file(ts_json_t *j, const ts_model_t *m, const ts_report_opts_t *o,
         const ts_model_function_t *fn = &f->functions[i];
         if (ts_report_shown(m, o, &fn->st)) {
             write_record(j, m, fn->lineno, fn->name, &fn->st, fn->lineno,
-                         fn->last_lineno);
+                         fn->last_lineno, NULL, all_mb);
         }
     }
     ts_json_end_array(j);
 
-    ts_json_key(j, "leaks");
-    ts_json_begin_object(j);
-    ts_json_end_object(j);
+    write_leaks(j, f);
     kv_empty_array(j, "imports");
     ts_json_end_object(j);
 }
@@ -134,6 +181,19 @@ write_triscope(ts_json_t *j, const ts_model_t *m)
     ts_json_kv_uint(j, "n_dropped", m->n_dropped);
     ts_json_kv_uint(j, "n_threads", m->n_threads);
     ts_json_kv_uint(j, "ncpus", m->ncpus);
+    ts_json_kv_bool(j, "cpu_only", m->cpu_only);
+    ts_json_kv_string(j, "gpu_name", m->gpu ? m->gpu_device : "");
+    ts_json_kv_string(j, "gpu_mode", m->gpu_mode ? m->gpu_mode : "");
+    /* what the Scalene file records have no place for */
+    ts_json_key(j, "files");
+    ts_json_begin_object(j);
+    for (size_t i = 0; i < m->n_files; i++) {
+        ts_json_key(j, m->files[i].path);
+        ts_json_begin_object(j);
+        ts_json_kv_uint(j, "n_lines", m->files[i].n_lines);
+        ts_json_end_object(j);
+    }
+    ts_json_end_object(j);
     ts_json_end_object(j);
 }
 
@@ -141,6 +201,7 @@ int
 ts_report_json(const ts_model_t *m, const ts_report_opts_t *o, FILE *out)
 {
     ts_report_opts_t opts = ts_report_opts_resolve(o);
+    double all_mb = total_malloc_mb(m);
     ts_json_t j;
     int rc;
 
@@ -158,23 +219,23 @@ ts_report_json(const ts_model_t *m, const ts_report_opts_t *o, FILE *out)
     ts_json_kv_double(&j, "elapsed_time_sec", m->elapsed_s);
     ts_json_kv_double(&j, "start_time_absolute", m->start_time_absolute);
     ts_json_kv_double(&j, "start_time_perf", m->start_time_perf);
-    ts_json_kv_int(&j, "alloc_samples", 0);
-    ts_json_kv_double(&j, "max_footprint_mb", 0.0);
-    ts_json_kv_double(&j, "max_footprint_python_fraction", 0.0);
-    ts_json_kv_string(&j, "max_footprint_fname", "");
-    ts_json_kv_int(&j, "max_footprint_lineno", 0);
-    ts_json_kv_double(&j, "growth_rate", 0.0);
-    ts_json_kv_double(&j, "native_allocations_mb", 0.0);
-    kv_empty_array(&j, "samples");
-    ts_json_kv_bool(&j, "memory", 0);
-    ts_json_kv_bool(&j, "gpu", 0);
-    ts_json_kv_string(&j, "gpu_device", "");
+    ts_json_kv_uint(&j, "alloc_samples", m->alloc_samples);
+    ts_json_kv_double(&j, "max_footprint_mb", m->max_footprint_mb);
+    ts_json_kv_double(&j, "max_footprint_python_fraction", m->max_footprint_python_fraction);
+    ts_json_kv_string(&j, "max_footprint_fname", m->max_footprint_fname);
+    ts_json_kv_int(&j, "max_footprint_lineno", m->max_footprint_lineno);
+    ts_json_kv_double(&j, "growth_rate", m->growth_rate);
+    ts_json_kv_double(&j, "native_allocations_mb", m->native_allocations_mb);
+    kv_timeline(&j, "samples", m->footprint, m->n_footprint);
+    ts_json_kv_bool(&j, "memory", m->memory);
+    ts_json_kv_bool(&j, "gpu", m->gpu);
+    ts_json_kv_string(&j, "gpu_device", m->gpu ? "GPU" : "");
     ts_json_kv_bool(&j, "async_profile", 0);
     kv_empty_array(&j, "stacks");
     ts_json_key(&j, "files");
     ts_json_begin_object(&j);
     for (size_t i = 0; i < m->n_files; i++) {
-        write_file(&j, m, &opts, &m->files[i]);
+        write_file(&j, m, &opts, &m->files[i], all_mb);
     }
     ts_json_end_object(&j);
     write_triscope(&j, m);

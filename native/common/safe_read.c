@@ -36,6 +36,15 @@ read_via_pipe(void *dst, const void *src, size_t n)
 }
 
 int
+ts_safe_read_syscall(void *dst, const void *src, size_t n)
+{
+    if (src == NULL || (uintptr_t)src < 4096)
+        return -1;
+    struct iovec local = {dst, n}, remote = {(void *)src, n};
+    return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)n ? 0 : -1;
+}
+
+int
 ts_safe_read(void *dst, const void *src, size_t n)
 {
     if (src == NULL || (uintptr_t)src < 4096)

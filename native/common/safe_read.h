@@ -19,4 +19,8 @@
  * source range is unreadable. */
 int ts_safe_read(void *dst, const void *src, size_t n);
 
+/* The same with process_vm_readv only: -1 also where that syscall is not
+ * allowed.  Async-signal-safe (one system call, no state). */
+int ts_safe_read_syscall(void *dst, const void *src, size_t n);
+
 #endif

@@ -173,6 +173,19 @@ ts_agg_charge_unattributed(uint64_t ns)
     unattributed_ns += ns;
 }
 
+const char *
+ts_agg_file_path(int file)
+{
+    return file >= 0 && file < n_files ? files[file].path : NULL;
+}
+
+void
+ts_agg_function_info(int func, const char **name, int *firstlineno)
+{
+    *name = functions[func].name;
+    *firstlineno = functions[func].firstlineno;
+}
+
 int
 ts_agg_build_model(ts_model_t *m)
 {

@@ -41,6 +41,12 @@ void ts_agg_charge(int file, int func, int line, enum ts_charge_kind kind, uint6
 /* Charges CPU time that reached no shown frame. */
 void ts_agg_charge_unattributed(uint64_t ns);
 
+/* Absolute path of file index `file` (owned by the tables). */
+const char *ts_agg_file_path(int file);
+
+/* Name and first line of function index `func`. */
+void ts_agg_function_info(int func, const char **name, int *firstlineno);
+
 /* Adds every shown file with any charged time to the model (source read
  * from disk), with line and function statistics, and sets model->total_s
  * and model->unattributed_s.  Returns 0, or -1 on allocation failure. */

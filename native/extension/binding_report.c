@@ -1,6 +1,13 @@
 /* binding_report.c -- the Python binding of the report writers: builds a
- * profile model from the engine's tables and writes it as JSON or text.
- * Argument parsing and error conversion only. */
+ * profile model from the engine's tables and writes it as JSON, text or
+ * HTML (write_report), and re-renders a saved JSON profile (render_profile,
+ * for `triscope view`).  Argument parsing and error conversion only.
+ *
+ * Text and HTML are always drawn from the JSON profile (report_render.c):
+ * write_report first writes the JSON into memory, exactly as --json would
+ * write it with the same options, and renders that; render_profile renders
+ * the saved bytes.  So `triscope view` reproduces a run's report byte for
+ * byte. */
 #include "binding_report.h"
 
 #include <errno.h>
@@ -13,6 +20,9 @@
 #include "engine.h"
 #include "profile_model.h"
 #include "report.h"
+
+/* Longest one-line reason a bad profile gets. */
+#define REASON_SIZE 512
 
 /* Opens the destination: a temporary file next to `path` (renamed into place
  * once complete, so a reader never sees half a profile), or a duplicate of
@@ -42,29 +52,136 @@ open_output(const char *path, char **tmp_path)
     return f;
 }
 
+/* The three HTML assets from a (page, css, js) tuple of str, or all NULL
+ * when obj is None.  Returns 0, or -1 with an exception set. */
+static int
+parse_assets(PyObject *obj, ts_html_assets_t *a)
+{
+    memset(a, 0, sizeof *a);
+    if (obj == Py_None) {
+        return 0;
+    }
+    if (!PyTuple_Check(obj) || PyTuple_GET_SIZE(obj) != 3) {
+        PyErr_SetString(PyExc_TypeError, "html_assets must be a (page, css, js) tuple of str");
+        return -1;
+    }
+    const char **dst[3] = {&a->page, &a->css, &a->js};
+    for (int i = 0; i < 3; i++) {
+        PyObject *item = PyTuple_GET_ITEM(obj, i);
+        if (!PyUnicode_Check(item) || !(*dst[i] = PyUnicode_AsUTF8(item))) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "html_assets must be a (page, css, js) tuple of str");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* "json", "text" or "html" to 0, 1, 2; -1 with ValueError otherwise. */
+static int
+parse_format(const char *format)
+{
+    static const char *const names[] = {"json", "text", "html"};
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(format, names[i]) == 0)
+            return i;
+    }
+    PyErr_Format(PyExc_ValueError, "unknown report format '%s'", format);
+    return -1;
+}
+
+/* Writes one report to path (atomically) or stdout.  json_model: write the
+ * model as JSON; otherwise render the JSON profile json[0..len) as text
+ * (fmt 1) or HTML (fmt 2).  A profile that cannot be read fails before
+ * anything is written (the temporary file is removed).  Runs without the
+ * GIL.  Returns 0; or -1 with errno (EINVAL: not a profile, reason in why). */
+static int
+write_output(const char *path, int fmt, const ts_model_t *json_model, const char *json,
+             size_t len, const ts_report_opts_t *opts, const ts_html_assets_t *assets,
+             char *why, size_t why_size)
+{
+    char *tmp = NULL;
+    FILE *out;
+    int rc, saved_errno;
+
+    out = open_output(path, &tmp);
+    if (!out) {
+        rc = -1;
+    }
+    else if (json_model) {
+        rc = ts_report_json(json_model, opts, out);
+    }
+    else {
+        rc = ts_report_render(json, len, fmt == 2 ? TS_REPORT_FORMAT_HTML : TS_REPORT_FORMAT_TEXT,
+                              opts, assets, out, why, why_size);
+    }
+    saved_errno = errno;
+    if (out && fclose(out) != 0 && rc == 0) {
+        rc = -1;
+        saved_errno = errno;
+    }
+    if (rc == 0 && tmp && rename(tmp, path) != 0) {
+        rc = -1;
+        saved_errno = errno;
+    }
+    if (rc != 0 && tmp)
+        unlink(tmp);
+    free(tmp);
+    errno = saved_errno ? saved_errno : EIO;
+    return rc;
+}
+
+/* Converts write_output's failure into an exception: an unreadable profile
+ * is a ValueError for render_profile (the user's file) but an OSError for
+ * write_report (the run's own JSON: a bug, which the runner reports like a
+ * failed write). */
+static void
+raise_output_error(const char *path, const char *why, PyObject *bad_profile)
+{
+    if (errno == EINVAL && why[0]) {
+        if (bad_profile == PyExc_ValueError) {
+            PyErr_SetString(PyExc_ValueError, why);
+        }
+        else {
+            PyObject *e = PyObject_CallFunction(PyExc_OSError, "is", EINVAL, why);
+            if (e) {
+                PyErr_SetObject(PyExc_OSError, e);
+                Py_DECREF(e);
+            }
+        }
+        return;
+    }
+    PyErr_SetFromErrnoWithFilename(PyExc_OSError, path ? path : "<stdout>");
+}
+
 static PyObject *
 write_report_py(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
     static char *names[] = {"format", "path", "program", "entrypoint_dir", "args", "reduced",
                             "threshold", "color", "width", "cpu_only", "python_version",
-                            "version", "ncpus", NULL};
+                            "version", "ncpus", "html_assets", NULL};
     const char *format, *path, *program, *entry_dir, *pyver, *version;
-    PyObject *argv;
+    PyObject *argv, *assets_obj = Py_None;
     int reduced, color, width, cpu_only, ncpus;
     double threshold;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi", names, &format, &path, &program,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi|O", names, &format, &path, &program,
                                      &entry_dir, &argv, &reduced, &threshold, &color, &width,
-                                     &cpu_only, &pyver, &version, &ncpus))
+                                     &cpu_only, &pyver, &version, &ncpus, &assets_obj))
         return NULL;
-    int json = strcmp(format, "json") == 0;
-    if (!json && strcmp(format, "text") != 0) {
-        PyErr_Format(PyExc_ValueError, "unknown report format '%s'", format);
+    int fmt = parse_format(format);
+    ts_html_assets_t assets;
+    if (fmt < 0 || parse_assets(assets_obj, &assets) < 0)
+        return NULL;
+    if (fmt == 2 && !assets.page) {
+        PyErr_SetString(PyExc_ValueError, "the HTML report needs html_assets");
         return NULL;
     }
     PyObject *keep = NULL, *result = NULL;
     const char **argv_c = ts_string_array(argv, &keep);
     ts_model_t *m = argv_c ? ts_model_new() : NULL;
+    char *json = NULL;
+    size_t len = 0;
     if (!m) {
         if (argv_c)
             PyErr_NoMemory();
@@ -86,41 +203,87 @@ write_report_py(PyObject *self, PyObject *args, PyObject *kw)
     ts_model_finish(m);
     ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
                              .color = color, .width = width};
-    char *tmp = NULL;
-    FILE *out;
-    int rc, saved_errno;
+    char why[REASON_SIZE] = "";
+    int rc;
     Py_BEGIN_ALLOW_THREADS
-    out = open_output(path, &tmp);
-    rc = out ? (json ? ts_report_json(m, &opts, out) : ts_report_text(m, &opts, out)) : -1;
-    saved_errno = errno;
-    if (out && fclose(out) != 0 && rc == 0) {
-        rc = -1;
-        saved_errno = errno;
+    if (fmt == 0) {
+        rc = write_output(path, fmt, m, NULL, 0, &opts, NULL, why, sizeof why);
     }
-    if (rc == 0 && tmp && rename(tmp, path) != 0) {
-        rc = -1;
-        saved_errno = errno;
+    else {
+        /* the JSON profile, in memory, as --json would write it */
+        FILE *mem = open_memstream(&json, &len);
+        rc = mem ? ts_report_json(m, &opts, mem) : -1;
+        if (mem && fclose(mem) != 0)
+            rc = -1;
+        if (rc == 0)
+            rc = write_output(path, fmt, NULL, json, len, &opts, &assets, why, sizeof why);
     }
-    if (rc != 0 && tmp)
-        unlink(tmp);
     Py_END_ALLOW_THREADS
-    free(tmp);
     if (rc != 0) {
-        errno = saved_errno ? saved_errno : EIO;
-        PyErr_SetFromErrnoWithFilename(PyExc_OSError, path ? path : "<stdout>");
+        raise_output_error(path, why, PyExc_OSError);
         goto done;
     }
     Py_INCREF(Py_None);
     result = Py_None;
 done:
+    free(json);
     ts_model_free(m);
     free(argv_c);
     Py_XDECREF(keep);
     return result;
 }
 
+static PyObject *
+render_profile_py(PyObject *self, PyObject *args, PyObject *kw)
+{
+    (void)self;
+    static char *names[] = {"data", "format", "path", "reduced", "threshold", "color", "width",
+                            "html_assets", NULL};
+    Py_buffer data;
+    const char *format, *path;
+    int reduced, color, width;
+    double threshold;
+    PyObject *assets_obj = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*szpdpi|O", names, &data, &format, &path,
+                                     &reduced, &threshold, &color, &width, &assets_obj))
+        return NULL;
+    PyObject *result = NULL;
+    ts_html_assets_t assets;
+    int fmt = parse_format(format);
+    if (fmt < 0 || parse_assets(assets_obj, &assets) < 0)
+        goto done;
+    if (fmt == 0 || (fmt == 2 && !assets.page)) {
+        PyErr_SetString(PyExc_ValueError,
+                        fmt == 0 ? "render_profile draws 'text' or 'html'"
+                                 : "the HTML report needs html_assets");
+        goto done;
+    }
+    ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
+                             .color = color, .width = width};
+    char why[REASON_SIZE] = "";
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = write_output(path, fmt, NULL, data.buf, (size_t)data.len, &opts, &assets, why,
+                      sizeof why);
+    Py_END_ALLOW_THREADS
+    if (rc != 0) {
+        raise_output_error(path, why, PyExc_ValueError);
+        goto done;
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&data);
+    return result;
+}
+
 PyMethodDef ts_report_methods[] = {
     {"write_report", (PyCFunction)(void (*)(void))write_report_py, METH_VARARGS | METH_KEYWORDS,
-     "Write the profile as 'json' or 'text' to a path (atomically) or to stdout (path None)."},
+     "Write the profile as 'json', 'text' or 'html' to a path (atomically) or to stdout (path "
+     "None); 'html' needs html_assets=(page, css, js)."},
+    {"render_profile", (PyCFunction)(void (*)(void))render_profile_py,
+     METH_VARARGS | METH_KEYWORDS,
+     "Draw a saved JSON profile (bytes) as 'text' or 'html' to a path or stdout; ValueError "
+     "with a one-line reason if it is not a profile."},
     {NULL, NULL, 0, NULL},
 };

@@ -7,10 +7,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
+#include "mem_hooks.h"
 #include "os_linux.h"
 #include "rng.h"
 
@@ -24,6 +28,7 @@ static pthread_t thread;             /* valid while thread_alive; GIL holder */
 static int thread_alive;             /* GIL holder */
 static _Atomic int stop_requested;   /* any thread */
 static _Atomic(const void *) drain_tstate; /* written by the drain thread */
+static _Atomic pid_t drain_tid;      /* kernel id of the drain thread; written by it */
 static uint64_t interval_ns;         /* immutable while the thread runs */
 static pid_t watched_pid;            /* the process whose SIGTERM we handle */
 static PyObject *term_callback;      /* strong ref; GIL holder */
@@ -71,6 +76,8 @@ static void *
 drain_main(void *arg)
 {
     (void)arg;
+    atomic_store(&drain_tid, (pid_t)syscall(SYS_gettid));
+    ts_mem_busy_enter(); /* everything this thread allocates is triscope's */
     PyGILState_STATE gil = PyGILState_Ensure();
     atomic_store(&drain_tstate, (const void *)PyThreadState_Get());
     PyThreadState *self = PyEval_SaveThread();
@@ -102,7 +109,23 @@ drain_main(void *arg)
     PyEval_RestoreThread(self);
     atomic_store(&drain_tstate, NULL);
     PyGILState_Release(gil);
+    ts_mem_busy_leave();
     return NULL;
+}
+
+/* pthread_join returns when the kernel clears the thread's tid, slightly
+ * before the thread leaves the process's thread count; CPython 3.12+ reads
+ * that count right after fork() to decide whether to warn.  Waits (at most
+ * 100 ms) until the thread is gone from /proc/self/task. */
+static void
+wait_until_reaped(pid_t tid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%ld", (long)tid);
+    for (int i = 0; i < 1000 && tid > 0 && access(path, F_OK) == 0; i++) {
+        struct timespec pause = {0, 100000};
+        nanosleep(&pause, NULL);
+    }
 }
 
 int
@@ -153,6 +176,7 @@ ts_drain_thread_stop(void)
     }
     Py_BEGIN_ALLOW_THREADS
     pthread_join(thread, NULL);
+    wait_until_reaped(atomic_load(&drain_tid));
     Py_END_ALLOW_THREADS
     thread_alive = 0;
 }

@@ -28,6 +28,8 @@
 #include "drain_thread.h"
 #include "hashmap.h"
 #include "ip_classes.h"
+#include "mem_hooks.h"
+#include "mem_stats.h"
 #include "os_linux.h"
 #include "pycompat/pycompat.h"
 #include "resolve.h"
@@ -43,6 +45,7 @@ static uint64_t sweep;               /* registry pass number */
 static int sweep_is_initial;         /* the pass inside start(): existing threads */
 static PyThreadState *owner_tstate;  /* a thread state of the profiled interpreter */
 static ts_hashmap_t slot_index;      /* (tstate, tid) -> slot index + 1 */
+static int memory_on;                /* memory counting started by this session */
 
 static double
 now_seconds(clockid_t clock)
@@ -72,19 +75,57 @@ ts_engine_running(void)
     return running;
 }
 
-/* Charges a sample to the innermost shown frame, or to "unattributed". */
-static void
-charge_frames(const ts_frame_t *frames, int n, enum ts_charge_kind kind, uint64_t ns)
+/* Finds the innermost frame in a shown file.  Returns 1 and sets the site,
+ * or 0 if no frame is shown. */
+static int
+innermost_shown(const ts_frame_t *frames, int n, int *file, int *func, int *line)
 {
     for (int i = 0; i < n; i++) {
         ts_code_ref_t ref;
         if (ts_resolve_code(&frames[i], &ref) < 0 || !ref.shown)
             continue;
-        ts_agg_charge(ref.file, ref.func, ts_resolve_line(&frames[i]), kind, ns);
-        return;
+        *file = ref.file;
+        *func = ref.func;
+        *line = ts_resolve_line(&frames[i]);
+        return 1;
     }
-    if (kind != TS_CHARGE_SYSTEM)
+    return 0;
+}
+
+/* Charges a sample to the innermost shown frame, or to "unattributed". */
+static void
+charge_frames(const ts_frame_t *frames, int n, enum ts_charge_kind kind, uint64_t ns)
+{
+    int file, func, line;
+    if (innermost_shown(frames, n, &file, &func, &line))
+        ts_agg_charge(file, func, line, kind, ns);
+    else if (kind != TS_CHARGE_SYSTEM)
         ts_agg_charge_unattributed(ns);
+}
+
+/* Consumes the preload's sampled memory events, in order. */
+static void
+drain_memory(void)
+{
+    const ts_mem_api_t *api = ts_mem_api();
+    if (!memory_on || !api)
+        return;
+    const ts_mem_event_t *ev;
+    while ((ev = api->peek()) != NULL) {
+        double t = (double)ev->wall_ns * 1e-9;
+        if (ev->kind == TS_MEM_EV_FREE) {
+            ts_mem_stats_free_ptr(ev->ptr, t);
+        } else {
+            int file = TS_SITE_NATIVE, func = -1, line = 0;
+            if (ev->n_frames > 0 && !innermost_shown(ev->frames, ev->n_frames, &file, &func, &line))
+                file = TS_SITE_UNATTRIBUTED;
+            if (ev->kind == TS_MEM_EV_ALLOC)
+                ts_mem_stats_alloc(file, func, line, ev->ptr, ev->weight, ev->python, t);
+            else if (ev->kind == TS_MEM_EV_COPY)
+                ts_mem_stats_copy(file, func, line, ev->weight);
+        }
+        api->pop();
+    }
 }
 
 static void
@@ -119,7 +160,7 @@ charge_off_cpu(ts_thread_slot_t *s, PyThreadState *ts)
         return;
     ts_frame_t frames[TS_MAX_FRAMES];
     int truncated, top_opcode;
-    int n = ts_py_read_frames(ts, frames, TS_MAX_FRAMES, &truncated, &top_opcode);
+    int n = ts_py_read_frames(ts, frames, TS_MAX_FRAMES, &truncated, &top_opcode, NULL);
     charge_frames(frames, n, TS_CHARGE_SYSTEM, (uint64_t)off);
 }
 
@@ -210,6 +251,7 @@ ts_engine_drain(void)
         return;
     sync_threads();
     drain_slots();
+    drain_memory();
     counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
 }
 
@@ -238,7 +280,7 @@ ts_engine_start(void)
     if (running)
         return 0;
     owner_tstate = PyThreadState_Get();
-    ts_ip_classes_build();
+    ts_ip_classes_build((const void *)&ts_engine_start);
     if (!sampler_installed) {
         if (ts_sampler_install(pick_signal(), config.interval_ns) < 0) {
             PyErr_Format(PyExc_RuntimeError,
@@ -254,9 +296,15 @@ ts_engine_start(void)
     memset(&counters, 0, sizeof counters);
     counters.start_wall = now_seconds(CLOCK_REALTIME);
     counters.start_mono = now_seconds(CLOCK_MONOTONIC);
+    ts_mem_stats_reset(counters.start_mono);
+    memory_on = 0;
+    if (config.memory && ts_mem_start(config.alloc_sample_bytes, config.copy_sample_bytes) == 0)
+        memory_on = 1;
     running = 1;
     sweep_is_initial = 1;
+    ts_mem_busy_enter();
     sync_threads();
+    ts_mem_busy_leave();
     sweep_is_initial = 0;
     if (ts_drain_thread_start(config.interval_ns) < 0) {
         ts_engine_stop();
@@ -271,9 +319,13 @@ ts_engine_stop(void)
 {
     if (!running)
         return;
+    ts_mem_busy_enter();
     ts_drain_thread_stop();
+    if (memory_on)
+        ts_mem_stop();
     sync_threads();
     drain_slots();
+    drain_memory();
     counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
     running = 0;
     for (int i = 0; i < ts_slot_count; i++) {
@@ -285,6 +337,7 @@ ts_engine_stop(void)
         ts_slot_release(s);
     }
     ts_hashmap_clear(&slot_index);
+    ts_mem_busy_leave();
 }
 
 int
@@ -300,7 +353,18 @@ ts_engine_build_model(ts_model_t *m)
     m->n_samples = counters.n_samples;
     m->n_dropped = counters.n_dropped;
     m->n_threads = (unsigned)counters.n_threads;
-    return ts_agg_build_model(m);
+    if (ts_agg_build_model(m) < 0)
+        return -1;
+    if (memory_on && ts_mem_stats_fill_model(m, m->elapsed_s) < 0)
+        return -1;
+    m->cpu_only = !memory_on;
+    return 0;
+}
+
+int
+ts_engine_memory(void)
+{
+    return memory_on;
 }
 
 ts_engine_counters_t

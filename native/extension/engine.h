@@ -20,6 +20,9 @@ typedef struct ts_engine_config {
     int virtual_time;        /* 1: no system (off-CPU) time */
     int signo;               /* the sampling signal */
     ts_filter_t filter;      /* which files are shown */
+    int memory;              /* 1: memory and copy profiling (needs the preload) */
+    uint64_t alloc_sample_bytes; /* mean bytes between allocation samples */
+    uint64_t copy_sample_bytes;  /* mean bytes between copy samples */
 } ts_engine_config_t;
 
 typedef struct ts_engine_counters {
@@ -34,6 +37,9 @@ typedef struct ts_engine_counters {
 /* Replaces the configuration (takes ownership of cfg->filter).  Only while
  * stopped.  Returns 0 or -1 with a Python exception set. */
 int ts_engine_configure(ts_engine_config_t *cfg);
+
+/* 1 if memory profiling is running (the preload library is present). */
+int ts_engine_memory(void);
 
 /* Starts sampling every Python thread of the caller's interpreter.  GIL
  * held.  Returns 0 or -1 with a Python exception set. */

@@ -13,6 +13,7 @@
 #include "bindings_common.h"
 #include "drain_thread.h"
 #include "engine.h"
+#include "mem_hooks.h"
 #include "profile_model.h"
 #include "pycompat/pycompat.h"
 #include "report.h"
@@ -24,15 +25,17 @@ configure_py(PyObject *self, PyObject *args, PyObject *kw)
     (void)self;
     static char *names[] = {"interval", "virtual_time", "root", "profile_all", "only",
                             "exclude", "library_dirs", "never_dirs", "call_opcodes",
-                            "signo", NULL};
+                            "signo", "memory", "alloc_sample_bytes", "copy_sample_bytes", NULL};
     double interval;
-    int virtual_time, profile_all, signo = 0;
+    int virtual_time, profile_all, signo = 0, memory = 0;
+    unsigned long long alloc_bytes = 512 * 1024, copy_bytes = 2 * 1024 * 1024;
     const char *root, *only, *exclude;
     PyObject *library, *never;
     Py_buffer opcodes;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dpspzzOOy*|i", names, &interval, &virtual_time,
-                                     &root, &profile_all, &only, &exclude, &library, &never,
-                                     &opcodes, &signo))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dpspzzOOy*|ipKK", names, &interval,
+                                     &virtual_time, &root, &profile_all, &only, &exclude,
+                                     &library, &never, &opcodes, &signo, &memory, &alloc_bytes,
+                                     &copy_bytes))
         return NULL;
     PyObject *keep_lib = NULL, *keep_never = NULL, *result = NULL;
     const char **lib = NULL, **nev = NULL;
@@ -47,6 +50,9 @@ configure_py(PyObject *self, PyObject *args, PyObject *kw)
     cfg.interval_ns = (uint64_t)(interval * 1e9);
     cfg.virtual_time = virtual_time;
     cfg.signo = signo;
+    cfg.memory = memory;
+    cfg.alloc_sample_bytes = alloc_bytes > 0 ? alloc_bytes : 1;
+    cfg.copy_sample_bytes = copy_bytes > 0 ? copy_bytes : 1;
     if (ts_filter_init(&cfg.filter, root, profile_all, only, exclude, lib, nev) < 0) {
         PyErr_NoMemory();
         goto done;
@@ -87,6 +93,20 @@ running_py(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
     return PyBool_FromLong(ts_engine_running());
+}
+
+static PyObject *
+memory_py(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    return PyBool_FromLong(ts_engine_memory());
+}
+
+static PyObject *
+preload_present_py(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    return PyBool_FromLong(ts_mem_api() != NULL);
 }
 
 static PyObject *
@@ -160,6 +180,9 @@ static PyMethodDef methods[] = {
     {"start", start_py, METH_NOARGS, "Start sampling every Python thread."},
     {"stop", stop_py, METH_NOARGS, "Stop sampling and drain every sample."},
     {"running", running_py, METH_NOARGS, "True while sampling."},
+    {"memory", memory_py, METH_NOARGS, "True if memory profiling is running."},
+    {"preload_present", preload_present_py, METH_NOARGS,
+     "True if the preload library is loaded in this process."},
     {"counters", counters_py, METH_NOARGS, "Sample counts and elapsed time so far."},
     {"unsupported_reason", unsupported_reason_py, METH_NOARGS,
      "Why this interpreter cannot be profiled, or None."},

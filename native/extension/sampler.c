@@ -81,7 +81,9 @@ on_sample(int signo, siginfo_t *si, void *ucontext)
     } else {
         PyThreadState *ts = ts_py_this_thread_state();
         int truncated = 0, top_opcode = -1;
-        int n = ts_py_read_frames(ts, rec->frames, TS_MAX_FRAMES, &truncated, &top_opcode);
+        char here;
+        ts_stack_bounds_t stack = {&here, s->stack_high};
+        int n = ts_py_read_frames(ts, rec->frames, TS_MAX_FRAMES, &truncated, &top_opcode, &stack);
         rec->weight_ns = weight;
         rec->wall_ns = ts_os_clock_ns(CLOCK_MONOTONIC);
         rec->n_frames = (uint16_t)n;
@@ -170,6 +172,15 @@ ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
     s->thread = thread;
     s->tstate = tstate;
     s->cpu_clock = clock;
+    s->stack_high = NULL;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(thread, &attr) == 0) {
+        void *addr;
+        size_t size;
+        if (pthread_attr_getstack(&attr, &addr, &size) == 0)
+            s->stack_high = (const char *)addr + size;
+        pthread_attr_destroy(&attr);
+    }
     s->tid = ts_os_tid_from_cpu_clock(clock);
     s->last_cpu_ns = start_cpu_ns;
     s->drain_cpu_ns = ts_os_clock_ns(clock);

@@ -48,6 +48,8 @@ typedef struct ts_thread_slot {
     uint64_t drain_cpu_ns;   /* CPU clock at the previous drain; drain only */
     uint64_t drain_wall_ns;  /* CLOCK_MONOTONIC at the previous drain; drain only */
     ts_sample_ring_t *ring;  /* allocated once by the drain, reused */
+    const char *stack_high;  /* top of the thread's C stack, or NULL; drain
+                                writes before ACTIVE, handler reads */
 } ts_thread_slot_t;
 
 /* All slots, [0, ts_slot_count).  Entries are written by the drain only. */

@@ -30,13 +30,28 @@ def _load_native():
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["view"]:  # a subcommand; a script named view is run as ./view
+        from triscope import view
+
+        view.main(argv[1:])
     try:
         opts = options.parse(argv)
     except options.UsageError as e:
         _fail(str(e))
     if sys.platform != "linux":
         _fail("triscope currently runs on Linux only", 1)
+    from triscope import launcher
+
+    if launcher.in_stage_two():
+        launcher.restore_environment()
+    elif not opts.cpu_only:
+        # Returns only on failure; the program's stderr stays untouched and
+        # the profile says "memory": false.
+        launcher.reexec_with_preload(argv)
+        opts.cpu_only = True
     native = _load_native()
+    if not opts.cpu_only and not native.preload_present():
+        opts.cpu_only = True
     from triscope import runner
 
     try:

@@ -27,7 +27,7 @@ class Options:
         self.module = None           # with -m
         self.args = []
         self.outfile = None
-        self.format = "text"         # "text" or "json"
+        self.format = "text"         # "text", "json" or "html"
         self.cpu_only = False
         self.reduced_profile = False
         self.profile_all = False
@@ -36,6 +36,9 @@ class Options:
         self.use_virtual_time = False
         self.cpu_percent_threshold = 1.0
         self.cpu_sampling_rate = 0.01
+        self.allocation_sampling_rate = 256 * 1024
+        self.copy_sampling_rate = 1024 * 1024
+        self.malloc_threshold = 1.0
 
 
 def _build_parser():
@@ -48,7 +51,7 @@ def _build_parser():
     out.add_argument("--outfile", "-o", metavar="FILE",
                      help="write the profile here (format from --json/--html/--cli, else the extension)")
     out.add_argument("--json", action="store_true", help="write the profile as JSON")
-    out.add_argument("--html", action="store_true", help="write an HTML report (not available yet)")
+    out.add_argument("--html", action="store_true", help="write a self-contained HTML report")
     out.add_argument("--cli", action="store_true", help="write the text report (the default)")
     out.add_argument("--reduced-profile", action="store_true",
                      help="show only lines above the thresholds")
@@ -66,6 +69,12 @@ def _build_parser():
                       help="count CPU time only (no system/off-CPU time)")
     what.add_argument("--cpu-sampling-rate", type=float, default=0.01, metavar="SECONDS",
                       help="mean interval between CPU samples (default 0.01)")
+    what.add_argument("--allocation-sampling-rate", type=int, default=256 * 1024, metavar="BYTES",
+                      help="mean bytes allocated between memory samples (default 262144)")
+    what.add_argument("--copy-sampling-rate", type=int, default=1024 * 1024, metavar="BYTES",
+                      help="mean bytes copied between copy samples (default 1048576)")
+    out.add_argument("--malloc-threshold", type=float, default=1.0, metavar="MB",
+                     help="with --reduced-profile, lines allocating less than MB count as idle (default 1)")
     p.add_argument("--version", action="version", version="triscope " + __version__)
     p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
     p.add_argument("target", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
@@ -76,7 +85,7 @@ def _choose_format(ns):
     if sum((ns.json, ns.html, ns.cli)) > 1:
         raise UsageError("choose only one of --json, --html and --cli")
     if ns.html or (not ns.json and not ns.cli and ns.outfile and ns.outfile.lower().endswith((".html", ".htm"))):
-        raise UsageError("the HTML report is not available in this version; use --json or --cli")
+        return "html"
     if ns.json:
         return "json"
     if ns.cli:
@@ -123,6 +132,12 @@ def parse(argv):
         raise UsageError("--cpu-sampling-rate must be between 0.0001 and 10 seconds")
     if not 0 <= ns.cpu_percent_threshold <= 100:
         raise UsageError("--cpu-percent-threshold must be between 0 and 100")
+    if not 4096 <= ns.allocation_sampling_rate <= 1 << 34:
+        raise UsageError("--allocation-sampling-rate must be between 4096 and 17179869184 bytes")
+    if not 4096 <= ns.copy_sampling_rate <= 1 << 34:
+        raise UsageError("--copy-sampling-rate must be between 4096 and 17179869184 bytes")
+    if ns.malloc_threshold < 0:
+        raise UsageError("--malloc-threshold must not be negative")
     o.format = _choose_format(ns)
     if ns.outfile:
         _check_outfile(ns.outfile)
@@ -135,4 +150,7 @@ def parse(argv):
     o.use_virtual_time = ns.use_virtual_time
     o.cpu_percent_threshold = ns.cpu_percent_threshold
     o.cpu_sampling_rate = ns.cpu_sampling_rate
+    o.allocation_sampling_rate = ns.allocation_sampling_rate
+    o.copy_sampling_rate = ns.copy_sampling_rate
+    o.malloc_threshold = ns.malloc_threshold
     return o

@@ -30,6 +30,7 @@ class _Session:
         self.pid = os.getpid()
         self.finished = False
         self.kill_with_sigint = False
+        self.code = None  # the target's top-level code object
 
     def start(self):
         o = self.opts
@@ -38,7 +39,9 @@ class _Session:
             root=self.entry_dir, profile_all=o.profile_all,
             only=o.profile_only or None, exclude=o.profile_exclude or None,
             library_dirs=scope.library_dirs(), never_dirs=scope.never_dirs(),
-            call_opcodes=scope.call_opcodes())
+            call_opcodes=scope.call_opcodes(), memory=not o.cpu_only,
+            alloc_sample_bytes=o.allocation_sampling_rate,
+            copy_sample_bytes=o.copy_sampling_rate)
         os.register_at_fork(before=self.native.before_fork,
                             after_in_parent=self.native.after_fork_parent,
                             after_in_child=self._after_fork_child)
@@ -78,9 +81,13 @@ class _Session:
             format=o.format, program=self.program, entrypoint_dir=self.entry_dir,
             args=list(o.args), reduced=o.reduced_profile, threshold=o.cpu_percent_threshold,
             color=to_tty and o.format == "text" and not os.environ.get("NO_COLOR"),
-            width=max(40, width), cpu_only=True,
+            width=max(40, width), cpu_only=not self.native.memory(),
             python_version="%d.%d.%d" % sys.version_info[:3], version=__version__,
             ncpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+        if o.format == "html":
+            from triscope import html_assets
+
+            kwargs["html_assets"] = html_assets.load()
         try:
             self.native.write_report(path=o.outfile, **kwargs)
             return
@@ -90,7 +97,7 @@ class _Session:
         # Never lose a profile: fall back to a temporary file and say where.
         import tempfile
 
-        suffix = ".json" if o.format == "json" else ".txt"
+        suffix = {"json": ".json", "html": ".html"}.get(o.format, ".txt")
         fd, fallback = tempfile.mkstemp(prefix="triscope-profile-", suffix=suffix)
         os.close(fd)
         try:
@@ -149,17 +156,24 @@ def run(native, opts):
     the profile)."""
     keep_alive = sys.modules.get("__main__")  # triscope's own __main__ must outlive the swap
     if opts.module:
-        sys.argv = ["-m"] + opts.args
-        sys.path[0] = os.getcwd()
-        entry_dir = os.getcwd()
-        program = "-m " + opts.module
-        session = _Session(native, opts, program, entry_dir)
         import runpy
 
-        _fresh_main_module(None)
+        # As `python -m` does (runpy._run_module_as_main), but keeping the
+        # module's code object alive until the profile is written: samples
+        # taken in it are resolved after it returns.
+        sys.argv = ["-m"] + opts.args
+        sys.path[0] = os.getcwd()
+        try:
+            mod_name, spec, code = runpy._get_module_details(opts.module, runpy._Error)
+        except runpy._Error as exc:
+            sys.exit("%s: %s" % (sys.executable, exc))
+        sys.argv[0] = spec.origin
+        session = _Session(native, opts, "-m " + opts.module, os.getcwd())
+        session.code = code
+        main = _fresh_main_module(None)
         session.start()
         try:
-            runpy._run_module_as_main(opts.module, alter_argv=True)
+            runpy._run_code(code, main.__dict__, None, "__main__", spec)
         except SystemExit:
             raise
         except BaseException as e:  # noqa: B902 - the target's uncaught exception
@@ -173,6 +187,7 @@ def run(native, opts):
     sys.argv = [opts.script] + opts.args
     sys.path[0] = entry_dir
     session = _Session(native, opts, opts.script, entry_dir)
+    session.code = code  # alive until the profile is written (see above)
     main = _fresh_main_module(path)
     session.start()
     try:

@@ -7,6 +7,7 @@
 #include "rng.h"
 #include "safe_read.h"
 #include "sample_ring.h"
+#include "timeline.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,35 @@ test_hashmap_put_get_grow(void)
 }
 
 static void
+test_hashmap_delete_keeps_others(void)
+{
+    ts_hashmap_t m;
+    ts_hashmap_init(&m);
+    const uint64_t n = 20000;
+    for (uint64_t i = 0; i < n; i++)
+        ts_hashmap_put(&m, i * 64, 0, i);
+    uint64_t v = 0;
+    int ok = 1;
+    for (uint64_t i = 0; i < n; i += 2)
+        ok &= ts_hashmap_del(&m, i * 64, 0, &v) && v == i;
+    CHECK(ok);
+    CHECK(m.count == n / 2);
+    CHECK(!ts_hashmap_del(&m, 0, 0, NULL));
+    int found = 1;
+    for (uint64_t i = 0; i < n; i++)
+        found &= ts_hashmap_get(&m, i * 64, 0, &v) == (int)(i % 2);
+    CHECK(found);
+    /* churn: insert and delete many times, the table must not grow */
+    size_t cap = m.cap;
+    for (uint64_t i = 0; i < 200000; i++) {
+        ts_hashmap_put(&m, 0xABC000 + i, 1, i);
+        ts_hashmap_del(&m, 0xABC000 + i, 1, NULL);
+    }
+    CHECK(m.cap == cap && m.count == n / 2);
+    ts_hashmap_clear(&m);
+}
+
+static void
 test_safe_read(void)
 {
     char src[64] = "hello, safe read", dst[64] = {0};
@@ -162,7 +192,7 @@ test_ip_classes(void)
 {
     /* The test binary is the "main executable", which for Python is the
      * interpreter; libc's text is runtime; an anonymous mapping is other. */
-    CHECK(ts_ip_classes_build() == 0);
+    CHECK(ts_ip_classes_build(NULL) == 0);
     CHECK(ts_ip_classify((uintptr_t)&test_ip_classes) == TS_IP_INTERP);
     void *libc_fn = (void *)&getpid; /* not intercepted by the sanitizers */
     CHECK(ts_ip_classify((uintptr_t)libc_fn) == TS_IP_RUNTIME);
@@ -172,15 +202,37 @@ test_ip_classes(void)
     munmap(anon, 4096);
 }
 
+static void
+test_timeline_bounded_and_spread(void)
+{
+    ts_timeline_t tl;
+    ts_timeline_init(&tl);
+    for (int i = 0; i < 100000; i++)
+        ts_timeline_add(&tl, i * 0.001, (double)i);
+    CHECK(tl.n <= TS_TIMELINE_MAX && tl.n >= TS_TIMELINE_MAX / 2);
+    CHECK(tl.points[0].t_s == 0.0);
+    CHECK(tl.points[tl.n - 1].t_s > 99.0);       /* covers the whole run */
+    int increasing = 1;
+    for (size_t i = 1; i < tl.n; i++)
+        increasing &= tl.points[i].t_s > tl.points[i - 1].t_s;
+    CHECK(increasing);
+    size_t n;
+    ts_point_t *copy = ts_timeline_copy(&tl, &n);
+    CHECK(copy && n == tl.n && copy[n - 1].mb == tl.points[n - 1].mb);
+    free(copy);
+}
+
 int
 main(void)
 {
+    RUN(test_timeline_bounded_and_spread);
     RUN(test_ip_classes);
     RUN(test_log_matches_libm);
     RUN(test_exponential_mean_and_spread);
     RUN(test_rng_seeds_differ);
     RUN(test_ring_fifo_and_full);
     RUN(test_hashmap_put_get_grow);
+    RUN(test_hashmap_delete_keeps_others);
     RUN(test_safe_read);
     RUN(test_filter_rules);
     return CHECK_SUMMARY();

@@ -36,7 +36,9 @@ test_top_level(void)
         "\"python_version\":\"3.12.1\",\"mode\":\"wall\","
         "\"sampling_interval_s\":0.01,\"total_time_s\":4.0,"
         "\"unattributed_s\":0.671875,\"n_samples\":400,\"n_dropped\":0,"
-        "\"n_threads\":1,\"ncpus\":4}}\n",
+        "\"n_threads\":1,\"ncpus\":4,\"cpu_only\":false,\"gpu_name\":\"\","
+        "\"gpu_mode\":\"\",\"files\":{\"prog.py\":{\"n_lines\":13},"
+        "\"lib.py\":{\"n_lines\":6}}}}\n",
     };
     ts_model_t *m = sample_model();
     char *doc = json_of(m, NULL);

@@ -8,6 +8,7 @@
 #include "test_util.h"
 #include "utf8.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,7 +77,8 @@ test_summary_and_legend(void)
 
     CHECK(strncmp(doc, "triscope: prog.py \xE2\x80\x94 elapsed 4.00s, 400 samples, "
                        "mode wall-clock\n", 64) == 0);
-    CHECK(has(doc, "blank below 0.5%; '>' marks hot lines (>= 10.0%)"));
+    CHECK(has(doc, "\nTime columns: % of the 4.00s sampled (Python, native, system), "
+                   "blank below 0.5%.\nHot lines (>= 10.0% of the time) are marked '>'.\n"));
     CHECK(has(doc, "\nprog.py: % of time = 83.2% (3.33s) out of 4.00s.\n"));
     CHECK(has(doc, "\nlib.py: % of time = 0.0% (0.00s) out of 4.00s.\n"));
     CHECK(strstr(doc, "prog.py: %") < strstr(doc, "lib.py: %"));
@@ -230,7 +232,7 @@ test_reduced(void)
 
     o.cpu_percent_threshold = 30.0; /* hot threshold follows: >= 30% */
     doc = text_of(m, &o);
-    CHECK(has(doc, "'>' marks hot lines (>= 30.0%)"));
+    CHECK(has(doc, "Hot lines (>= 30.0% of the time) are marked '>'."));
     CHECK(has(doc, "\n>   6 │  37.5% │"));
     CHECK(!strstr(doc, "time.sleep"));
     CHECK(has(doc, "\n>   3 │  50.4% │")); /* only work() in the summary */
@@ -250,7 +252,7 @@ test_color(void)
     CHECK(has(doc, "\n    7 │")); /* cold rows stay plain */
     CHECK(count_substr(doc, "\033[1;31m") == 5);
     CHECK(has(doc, "\033[1mprog.py: % of time"));
-    CHECK(has(doc, "'>' and red marks hot lines"));
+    CHECK(has(doc, "are marked '>' and red."));
     free(doc);
     ts_model_free(m);
 }
@@ -333,6 +335,142 @@ test_dropped_and_unknown_program(void)
     ts_model_free(m);
 }
 
+
+/* A model with memory and GPU data on prog.py line 6 and a global footprint. */
+static ts_model_t *
+memory_sample(void)
+{
+    ts_model_t *m = sample_model();
+    ts_model_line_t *l = &m->files[0].lines[5];
+
+    m->memory = 1;
+    m->gpu = 1;
+    ts_model_set_string(&m->gpu_device, "NVIDIA H200");
+    ts_model_set_string(&m->gpu_mode, "device");
+    m->max_footprint_mb = 1536.0;
+    m->max_footprint_python_fraction = 0.25;
+    ts_model_set_string(&m->max_footprint_fname, "prog.py");
+    m->max_footprint_lineno = 6;
+    m->growth_rate = 12.5;
+    m->n_footprint = 16;
+    m->footprint = calloc(16, sizeof *m->footprint);
+    for (int i = 0; i < 16; i++) {
+        m->footprint[i].t_s = 0.25 * i;
+        m->footprint[i].mb = 96.0 * i;
+    }
+    l->st.malloc_mb = 1234.5;
+    l->st.python_mb = 617.25;
+    l->st.peak_mb = 0.04; /* below the blank limit */
+    l->st.copy_mb = 10.0;
+    l->st.gpu_util_sum = 50.0;
+    l->st.gpu_samples = 1;
+    l->st.gpu_peak_mb = 2500000.0;
+    l->n_timeline = 4;
+    l->timeline = calloc(4, sizeof *l->timeline);
+    for (int i = 0; i < 4; i++) {
+        l->timeline[i].t_s = i;
+        l->timeline[i].mb = i == 3 ? 0.0 : 10.0 * (i + 1);
+    }
+    l->leak_likelihood = 0.5;
+    l->leak_velocity_mb_s = 0.125;
+    m->files[0].lines[1].st.malloc_mb = 3.0; /* line 2: memory only */
+    return m;
+}
+
+static void
+test_memory_columns(void)
+{
+    ts_report_opts_t o = {0, 1.0, 0, 200};
+    ts_model_t *m = memory_sample();
+    char *doc = text_of(m, &o);
+
+    CHECK(has(doc, "\nMemory: peak 1536.0 MB (25% Python) at prog.py:6; growth 12.5%.\n"));
+    CHECK(has(doc, "\nFootprint over 4.00s: \xE2\x96\x81\xE2\x96\x81\xE2\x96\x82"));
+    CHECK(has(doc, "\xE2\x96\x88 (peak 1536.0 MB)\n"));
+    CHECK(has(doc, "\nPossible leak: prog.py:6 (likelihood 50%, growing 0.12 MB/s)\n"));
+    CHECK(has(doc, "\nGPU: NVIDIA H200 (device)\n"));
+    CHECK(has(doc, "\nMemory columns: "));
+    CHECK(!strstr(doc, "Left out"));
+    CHECK(has(doc, " Line │ Python │ native │ system │     MB │ Python │   peak │ timeline │"
+                   "   MB/s │   util │ peak MB │ source\n"));
+    /* 1234.5 MB -> "1234", half Python, peak blank, sparkline of 4 points
+     * scaled to its peak (30 MB), copy 10 MB / 4 s, GPU 50%, 2.5 TB -> G */
+    CHECK(has(doc, "\n>   6 │  37.5% │   6.2% │        │   1234 │    50% │        │ "
+                   "\xE2\x96\x83\xE2\x96\x86\xE2\x96\x88\xE2\x96\x81     │    2.5 │  50.0% │"
+                   "   2441G │         total += i\n"));
+    CHECK(has(doc, "\n    2 │        │        │        │    3.0 │     0% │"));
+    CHECK(widest_row(doc) == 200);
+    free(doc);
+
+    /* 80 columns: the least useful columns go, and the legend says so */
+    o.width = 80;
+    doc = text_of(m, &o);
+    CHECK(widest_row(doc) == 80);
+    CHECK(has(doc, " Line │ Python │ native │ system │     MB │   util │ source\n"));
+    CHECK(has(doc, "Left out to fit the width: timeline, peak MB, Python share, copy MB/s, "
+                   "GPU peak;\n  widen the terminal or use --html.\n"));
+    free(doc);
+
+    /* reduced: line 2 (3 MB, no time) stays, line 7 goes */
+    o.reduced = 1;
+    o.width = 200;
+    doc = text_of(m, &o);
+    CHECK(has(doc, "\n    2 │        │        │        │    3.0 │"));
+    CHECK(!strstr(doc, "return total"));
+    free(doc);
+    ts_model_free(m);
+}
+
+static void
+test_every_width_fits_with_memory(void)
+{
+    ts_model_t *m = memory_sample();
+    for (int w = 40; w <= 220; w += 3) {
+        ts_report_opts_t o = {w % 2, 1.0, w % 3 == 0, w};
+        char *doc = text_of(m, &o);
+        CHECK(widest_row(doc) == w);
+        free(doc);
+    }
+    ts_model_free(m);
+}
+
+static void
+test_decimal_comma_locale(void)
+{
+    /* The profiled program may have set a decimal-comma LC_NUMERIC. */
+    const char *had = setlocale(LC_NUMERIC, NULL);
+    char *saved = had ? strdup(had) : NULL;
+    ts_model_t *m = memory_sample();
+    char *doc;
+
+    if (!setlocale(LC_NUMERIC, "de_DE.UTF-8") && !setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
+        fprintf(stderr, "  (no decimal-comma locale installed: checked in the C locale)\n");
+    }
+    doc = text_of(m, NULL);
+    CHECK(has(doc, "elapsed 4.00s"));
+    CHECK(has(doc, "  37.5% │   6.2% │"));
+    CHECK(has(doc, "growth 12.5%"));
+    CHECK(!strstr(doc, "4,00") && !strstr(doc, "37,5"));
+    free(doc);
+    setlocale(LC_NUMERIC, saved ? saved : "C");
+    free(saved);
+    ts_model_free(m);
+}
+
+static void
+test_fixed(void)
+{
+    char buf[32];
+    CHECK(strcmp(ts_report_fixed(12.25, 1, buf, sizeof buf), "12.2") == 0);
+    CHECK(strcmp(ts_report_fixed(0.125, 2, buf, sizeof buf), "0.12") == 0);
+    CHECK(strcmp(ts_report_fixed(-0.001, 1, buf, sizeof buf), "0.0") == 0);
+    CHECK(strcmp(ts_report_fixed(-2.5, 0, buf, sizeof buf), "-2") == 0);
+    CHECK(strcmp(ts_report_fixed(1.0 / 0.0, 1, buf, sizeof buf), "0.0") == 0);
+    CHECK(strcmp(ts_report_fixed(99.96, 1, buf, sizeof buf), "100.0") == 0);
+    CHECK(strcmp(ts_report_fixed(3.0, 9, buf, sizeof buf), "3.000000") == 0);
+    CHECK(strcmp(ts_report_fixed(123456.0, 1, buf, 5), "1234") == 0); /* truncated */
+}
+
 static void
 test_write_failure(void)
 {
@@ -354,6 +492,10 @@ main(void)
     RUN(test_too_brief);
     RUN(test_no_time_in_files);
     RUN(test_dropped_and_unknown_program);
+    RUN(test_memory_columns);
+    RUN(test_every_width_fits_with_memory);
+    RUN(test_decimal_comma_locale);
+    RUN(test_fixed);
     RUN(test_write_failure);
     return CHECK_SUMMARY();
 }

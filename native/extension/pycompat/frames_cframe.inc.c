@@ -22,34 +22,46 @@ ts_py_holds_gil(PyThreadState *ts)
 #endif
 }
 
+#include "frame_checks.inc.c"
+
 int
 ts_py_read_frames(PyThreadState *ts, ts_frame_t *out, int max, int *truncated,
-                  int *top_opcode)
+                  int *top_opcode, const ts_stack_bounds_t *own)
 {
     int n = 0;
     *truncated = 0;
     *top_opcode = -1;
     _PyCFrame *cf = ts ? ts->cframe : NULL;
-    for (_PyInterpreterFrame *f = cf ? cf->current_frame : NULL; f != NULL; f = f->previous) {
+    const _PyInterpreterFrame *next = cf ? cf->current_frame : NULL;
+    frame_view_t view;
+    while (next != NULL && view_frame(ts, own, next, &view) == 0) {
+        const _PyInterpreterFrame *f = view.f;
+        next = f->previous;
 #if TS_HAS_CSTACK_FRAMES
         if (f->owner == FRAME_OWNED_BY_CSTACK)
             continue;
 #endif
-        PyCodeObject *co = f->f_code;
-        if (co == NULL || Py_TYPE(co) != &PyCode_Type)
+        const PyCodeObject *co = f->f_code;
+        int firstlineno, firsttraceable;
+        if (check_code(co, view.copied, f->prev_instr, &firstlineno, &firsttraceable) < 0)
             break;
-        _Py_CODEUNIT *first = _PyCode_CODE(co);
-        if (f->owner != FRAME_OWNED_BY_GENERATOR && f->prev_instr < first + co->_co_firsttraceable)
+        const _Py_CODEUNIT *first = _PyCode_CODE(co);
+        if (f->owner != FRAME_OWNED_BY_GENERATOR && f->prev_instr < first + firsttraceable)
             continue; /* incomplete */
         if (n == max) {
             *truncated = 1;
             break;
         }
-        if (n == 0)
-            *top_opcode = *(const unsigned char *)f->prev_instr;
+        if (n == 0) {
+            unsigned char op;
+            if (!view.copied)
+                *top_opcode = *(const unsigned char *)f->prev_instr;
+            else if (ts_safe_read_syscall(&op, f->prev_instr, 1) == 0)
+                *top_opcode = op;
+        }
         out[n].code = co;
         out[n].offset = (int32_t)((f->prev_instr - first) * (int)sizeof(_Py_CODEUNIT));
-        out[n].firstlineno = co->co_firstlineno;
+        out[n].firstlineno = firstlineno;
         n++;
     }
     return n;

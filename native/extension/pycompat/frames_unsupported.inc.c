@@ -11,8 +11,9 @@ ts_py_holds_gil(PyThreadState *ts)
 
 int
 ts_py_read_frames(PyThreadState *ts, ts_frame_t *out, int max, int *truncated,
-                  int *top_opcode)
+                  int *top_opcode, const ts_stack_bounds_t *own)
 {
+    (void)own; /* frame objects are published fully initialised */
     (void)ts, (void)out, (void)max;
     *truncated = 0;
     *top_opcode = -1;

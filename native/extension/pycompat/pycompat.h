@@ -36,15 +36,34 @@ PyThreadState *ts_py_this_thread_state(void);
  * Async-signal-safe: reads a runtime or thread-state field. */
 int ts_py_holds_gil(PyThreadState *ts);
 
+/* The calling thread's C stack, for validating frame pointers that point
+ * into it: [low, high).  low is an address in the reader's own stack frame
+ * (everything the interrupted code uses lies above it), high the stack's top
+ * (NULL if unknown). */
+typedef struct ts_stack_bounds {
+    const char *low;
+    const char *high;
+} ts_stack_bounds_t;
+
 /* Reads up to `max` frames of `ts`, innermost first, into `out`.  Skips
  * frames that are not yet running user bytecode.  Sets *truncated when the
  * chain was longer than `max`, and *top_opcode to the opcode byte of the
  * innermost frame's current instruction (-1 if none).  Returns the number of
  * frames stored.
- * Async-signal-safe when ts is the caller's own thread state; with the GIL
- * held it may also read another thread's frames (GIL builds only). */
+ *
+ * own_stack != NULL: ts is the caller's own thread state, read from a signal
+ * handler or an allocator hook, at any instruction of the interpreter.  The
+ * interpreter may be between publishing a new frame record and filling it
+ * (3.11/3.12 publish the C-level frame before its current frame), so every
+ * pointer is checked before it is followed: frames must lie in the thread's
+ * live frame stack or C stack, or be copied with a fault-free read; the
+ * walk stops at the first pointer that fails.  Async-signal-safe.
+ * own_stack == NULL: the GIL is held and ts is any thread of the
+ * interpreter (not inside frame setup: it released the GIL); pointers are
+ * trusted. */
 int ts_py_read_frames(PyThreadState *ts, ts_frame_t *out, int max,
-                      int *truncated, int *top_opcode);
+                      int *truncated, int *top_opcode,
+                      const ts_stack_bounds_t *own_stack);
 
 /* Byte offset of co_firstlineno inside a code object (for safe reads). */
 size_t ts_py_code_firstlineno_offset(void);

@@ -1,0 +1,266 @@
+/* mem_hooks.c -- see mem_hooks.h.
+ *
+ * Fast path of every wrapper, per call: one thread-pointer-relative access to
+ * the preload's per-thread block, depth++/--, and (when counting) a subtract
+ * and a branch.  Frees check one byte of the preload's counting filter before
+ * calling into the preload.  The slow paths live in the preload library.
+ * Called from any thread, with or without the GIL (RAW domain): nothing here
+ * takes a lock or calls the Python API.
+ */
+#include "mem_hooks.h"
+
+#include <Python.h>
+#include <dlfcn.h>
+#include <malloc.h>
+
+#include "pycompat/pycompat.h"
+
+/* Set once by ts_mem_start (GIL held), read by the wrappers on any thread. */
+static const ts_mem_api_t *api;
+static ptrdiff_t tls_offset;
+static int64_t alloc_mean; /* allocations at least this big are always sampled */
+static _Atomic int counting;
+static int installed;
+/* 1 if the RAW allocator under our wrapper is libc's (no debug hooks, which
+ * put headers on blocks): only then may malloc_usable_size see its blocks.
+ * Set at installation. */
+static int raw_is_libc;
+
+/* Python's reallocations are counted by their growth, not their new size: a
+ * list growing to 16 MB by 1/8 steps would otherwise "allocate" ~150 MB.
+ * Only the RAW level knows the old size (its blocks come from libc, so
+ * malloc_usable_size applies).  A MEM/OBJ realloc larger than pymalloc's
+ * limit therefore marks the thread with REALLOC_MARK instead of counting,
+ * and the RAW wrapper underneath counts the growth (or the fresh block when
+ * pymalloc moves a small block to the heap) as Python bytes. */
+#define PYMALLOC_LIMIT 512
+#define REALLOC_MARK 0x10000u
+
+typedef struct wrapped {
+    PyMemAllocatorEx inner; /* the allocator we call */
+} wrapped_t;
+
+/* One per domain; written at installation (GIL held), read-only afterwards. */
+static wrapped_t wrapped_raw, wrapped_mem, wrapped_obj;
+
+static inline char *
+thread_pointer(void)
+{
+#if defined(__x86_64__)
+    char *tp;
+    __asm__("mov %%fs:0, %0" : "=r"(tp));
+    return tp;
+#else
+    return (char *)__builtin_thread_pointer();
+#endif
+}
+
+static inline ts_mem_tls_t *
+tls(void)
+{
+    return (ts_mem_tls_t *)(thread_pointer() + tls_offset);
+}
+
+/* Counts an allocation that the outermost wrapper just completed. */
+static inline void
+count_alloc(ts_mem_tls_t *t, void *p, size_t n)
+{
+    if (p == NULL || t->depth != 0 || t->busy != 0
+        || !atomic_load_explicit(&counting, memory_order_relaxed))
+        return;
+    t->alloc_countdown -= (int64_t)n;
+    if (t->alloc_countdown <= 0 || (int64_t)n >= alloc_mean)
+        api->sample_alloc(p, n, 1);
+}
+
+static inline void
+note_free(void *p)
+{
+    if (p != NULL && atomic_load_explicit(&counting, memory_order_relaxed)
+        && atomic_load_explicit(&api->filter[ts_mem_filter_index(p)], memory_order_relaxed))
+        api->note_free(p);
+}
+
+static void *
+wrap_malloc(void *ctx, size_t n)
+{
+    wrapped_t *w = ctx;
+    ts_mem_tls_t *t = tls();
+    t->depth++;
+    void *p = w->inner.malloc(w->inner.ctx, n);
+    t->depth--;
+    count_alloc(t, p, n);
+    return p;
+}
+
+static void *
+wrap_calloc(void *ctx, size_t nelem, size_t elsize)
+{
+    wrapped_t *w = ctx;
+    ts_mem_tls_t *t = tls();
+    t->depth++;
+    void *p = w->inner.calloc(w->inner.ctx, nelem, elsize);
+    t->depth--;
+    count_alloc(t, p, nelem * elsize); /* no overflow: calloc succeeded */
+    return p;
+}
+
+static void *
+wrap_realloc(void *ctx, void *old, size_t n)
+{
+    wrapped_t *w = ctx;
+    ts_mem_tls_t *t = tls();
+    if (t->depth == 0)
+        note_free(old); /* before the block can be reused by another thread */
+    uint32_t step = n > PYMALLOC_LIMIT && t->depth == 0 ? REALLOC_MARK : 1;
+    t->depth += step;
+    void *p = w->inner.realloc(w->inner.ctx, old, n);
+    t->depth -= step;
+    if (step == 1)
+        count_alloc(t, p, n);
+    return p;
+}
+
+/* RAW domain: the same, plus the growth rule above. */
+static void *
+wrap_raw_malloc(void *ctx, size_t n)
+{
+    wrapped_t *w = ctx;
+    ts_mem_tls_t *t = tls();
+    uint32_t outer = t->depth;
+    t->depth++;
+    void *p = w->inner.malloc(w->inner.ctx, n);
+    t->depth--;
+    if (outer == REALLOC_MARK) {
+        t->depth = 0; /* count as if outermost, then restore the mark */
+        count_alloc(t, p, n);
+        t->depth = outer;
+    } else {
+        count_alloc(t, p, n);
+    }
+    return p;
+}
+
+static void *
+wrap_raw_realloc(void *ctx, void *old, size_t n)
+{
+    wrapped_t *w = ctx;
+    ts_mem_tls_t *t = tls();
+    uint32_t outer = t->depth;
+    int counted_here = outer == 0 || outer == REALLOC_MARK;
+    size_t before = 0;
+    if (counted_here && old && raw_is_libc)
+        before = malloc_usable_size(old);
+    if (outer == 0)
+        note_free(old);
+    t->depth++;
+    void *p = w->inner.realloc(w->inner.ctx, old, n);
+    t->depth--;
+    if (counted_here && p && n > before) {
+        t->depth = 0;
+        count_alloc(t, p, n - before);
+        t->depth = outer;
+    }
+    return p;
+}
+
+static void
+wrap_free(void *ctx, void *p)
+{
+    wrapped_t *w = ctx;
+    ts_mem_tls_t *t = tls();
+    if (t->depth == 0)
+        note_free(p);
+    t->depth++;
+    w->inner.free(w->inner.ctx, p);
+    t->depth--;
+}
+
+static void
+install_domain(PyMemAllocatorDomain domain, wrapped_t *w)
+{
+    PyMem_GetAllocator(domain, &w->inner);
+    if (domain == PYMEM_DOMAIN_RAW)
+        raw_is_libc = w->inner.ctx == NULL; /* the default has no context; debug hooks do */
+    PyMemAllocatorEx outer = {w, wrap_malloc, wrap_calloc, wrap_realloc, wrap_free};
+    if (domain == PYMEM_DOMAIN_RAW) {
+        outer.malloc = wrap_raw_malloc;
+        outer.realloc = wrap_raw_realloc;
+    }
+    PyMem_SetAllocator(domain, &outer);
+}
+
+/* The frame reader the preload calls on a sampled event: the calling
+ * thread's own frames, read without allocating.  Async-signal-safe. */
+static int
+capture_frames(ts_frame_t *out, int max)
+{
+    int truncated, top_opcode;
+    PyThreadState *ts = ts_py_this_thread_state();
+    if (ts == NULL)
+        return 0;
+    char here;
+    ts_stack_bounds_t stack = {&here, NULL}; /* top unknown: entry frames are copied */
+    return ts_py_read_frames(ts, out, max, &truncated, &top_opcode, &stack);
+}
+
+const ts_mem_api_t *
+ts_mem_api(void)
+{
+    if (api == NULL) {
+        const ts_mem_api_t *(*get)(void);
+        *(void **)&get = dlsym(RTLD_DEFAULT, "triscope_preload_api");
+        const ts_mem_api_t *a = get ? get() : NULL;
+        if (a && a->abi_version == TS_MEM_ABI_VERSION)
+            api = a;
+    }
+    return api;
+}
+
+int
+ts_mem_start(uint64_t alloc_mean_bytes, uint64_t copy_mean_bytes)
+{
+    if (ts_mem_api() == NULL)
+        return -1;
+    tls_offset = api->tls_offset();
+    alloc_mean = (int64_t)alloc_mean_bytes;
+    api->configure(alloc_mean_bytes, copy_mean_bytes, capture_frames);
+    if (!installed) {
+        install_domain(PYMEM_DOMAIN_RAW, &wrapped_raw);
+        install_domain(PYMEM_DOMAIN_MEM, &wrapped_mem);
+        install_domain(PYMEM_DOMAIN_OBJ, &wrapped_obj);
+        installed = 1;
+    }
+    api->start();
+    atomic_store(&counting, 1);
+    return 0;
+}
+
+void
+ts_mem_stop(void)
+{
+    if (!atomic_load(&counting))
+        return;
+    atomic_store(&counting, 0);
+    api->stop();
+}
+
+int
+ts_mem_counting(void)
+{
+    return atomic_load(&counting);
+}
+
+void
+ts_mem_busy_enter(void)
+{
+    if (api)
+        tls()->busy++;
+}
+
+void
+ts_mem_busy_leave(void)
+{
+    if (api)
+        tls()->busy--;
+}

@@ -1,0 +1,145 @@
+/* real.c -- finding the real allocator, memcpy and pthread_create.
+ *
+ * Problem: our malloc must call the next malloc in the lookup order (glibc,
+ * or an allocator preloaded before us), found with dlsym(RTLD_NEXT, ...).
+ * But dlsym may itself allocate (older glibc calls calloc for its dlerror
+ * bookkeeping, jemalloc#443), which re-enters our malloc before the real one
+ * is known: infinite recursion, or a deadlock on the loader lock.
+ *
+ * Approach: resolution runs in the library constructor, and again lazily in
+ * any hook that finds its real function missing (malloc may run before our
+ * constructor: the loader and earlier constructors allocate).  While a
+ * thread resolves, its allocations come from a static bump arena; the
+ * arena's blocks carry a small size header (ours, so that is safe), are
+ * never freed, and free/realloc/malloc_usable_size recognise them by
+ * address.  glibc 2.36 never uses the arena; older ones do.
+ *
+ * memcpy/memmove are not resolved lazily from inside a copy: until the
+ * constructor ran they use the byte loops below, which the compiler must not
+ * turn back into memcpy calls (-fno-tree-loop-distribute-patterns, also as a
+ * function attribute in case the build flags are lost).
+ *
+ * dlsym(RTLD_NEXT, "memcpy") returns the IFUNC-selected routine (an AVX
+ * variant on x86_64), so copies run at full speed once resolved.
+ */
+#include "real.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "recorder.h"
+
+ts_real_t _ts_real; /* see real.h */
+
+#define ARENA_HEADER 16 /* size_t size, padded to keep 16-byte alignment */
+
+alignas(64) unsigned char _ts_arena[TS_ARENA_BYTES]; /* see real.h */
+static _Atomic size_t arena_used; /* bumped with CAS by any resolving thread */
+
+/* Nonzero while this thread runs dlsym.  Own thread only. */
+static __thread __attribute__((tls_model("initial-exec"))) int resolving;
+
+int
+_ts_real_resolving(void)
+{
+    return resolving;
+}
+
+void *
+_ts_arena_alloc(size_t size, size_t align)
+{
+    if (align < ARENA_HEADER)
+        align = ARENA_HEADER;
+    if ((align & (align - 1)) != 0 || size > TS_ARENA_BYTES) {
+        errno = size > TS_ARENA_BYTES ? ENOMEM : EINVAL;
+        return NULL;
+    }
+    size_t used = atomic_load_explicit(&arena_used, memory_order_relaxed);
+    for (;;) {
+        uintptr_t base = (uintptr_t)_ts_arena;
+        uintptr_t start = (base + used + ARENA_HEADER + align - 1) & ~(uintptr_t)(align - 1);
+        size_t end = (size_t)(start - base) + size;
+        if (end > TS_ARENA_BYTES) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        if (atomic_compare_exchange_weak_explicit(&arena_used, &used, end,
+                                                  memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            *(size_t *)(start - ARENA_HEADER) = size;
+            return (void *)start; /* static storage: already zero (calloc) */
+        }
+    }
+}
+
+size_t
+_ts_arena_size(const void *p)
+{
+    return *(const size_t *)((const unsigned char *)p - ARENA_HEADER);
+}
+
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *
+_ts_copy_forward(void *dst, const void *src, size_t n)
+{
+    volatile unsigned char *d = dst;
+    const unsigned char *s = src;
+    for (size_t i = 0; i < n; i++)
+        d[i] = s[i];
+    return dst;
+}
+
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *
+_ts_copy_backward(void *dst, const void *src, size_t n)
+{
+    if ((uintptr_t)dst <= (uintptr_t)src || (uintptr_t)dst >= (uintptr_t)src + n)
+        return _ts_copy_forward(dst, src, n);
+    volatile unsigned char *d = dst;
+    const unsigned char *s = src;
+    for (size_t i = n; i > 0; i--)
+        d[i - 1] = s[i - 1];
+    return dst;
+}
+
+/* Stores dlsym(RTLD_NEXT, "field") into _ts_real.field unless set. */
+#define RESOLVE(field)                                                        \
+    do {                                                                      \
+        if (!__atomic_load_n(&_ts_real.field, __ATOMIC_ACQUIRE)) {            \
+            __typeof__(_ts_real.field) fn_ =                                  \
+                (__typeof__(_ts_real.field))dlsym(RTLD_NEXT, #field);         \
+            __atomic_store_n(&_ts_real.field, fn_, __ATOMIC_RELEASE);         \
+        }                                                                     \
+    } while (0)
+
+int
+_ts_real_resolve(void)
+{
+    int saved = errno;
+    resolving++;
+    RESOLVE(malloc);
+    RESOLVE(free);
+    RESOLVE(calloc);
+    RESOLVE(realloc);
+    RESOLVE(posix_memalign);
+    RESOLVE(aligned_alloc);
+    RESOLVE(memalign);
+    RESOLVE(valloc);
+    RESOLVE(pvalloc);
+    RESOLVE(reallocarray);
+    RESOLVE(malloc_usable_size);
+    RESOLVE(memcpy);
+    RESOLVE(memmove);
+    RESOLVE(pthread_create);
+    resolving--;
+    errno = saved;
+    return _ts_real.malloc && _ts_real.free ? 0 : -1;
+}
+
+__attribute__((constructor)) static void
+preload_init(void)
+{
+    _ts_real_resolve();
+    _ts_recorder_install_fork_handler();
+}

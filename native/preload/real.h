@@ -1,0 +1,69 @@
+/* real.h -- the real (next) implementations behind every interposed symbol,
+ * and the bootstrap arena that serves allocations made while they are being
+ * looked up.
+ *
+ * The preload library's own code calls libc only through _ts_real, never
+ * through `malloc`/`memcpy` by name (those are our own entry points). */
+#ifndef TRISCOPE_PRELOAD_REAL_H
+#define TRISCOPE_PRELOAD_REAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+typedef struct ts_real {
+    void *(*malloc)(size_t);
+    void (*free)(void *);
+    void *(*calloc)(size_t, size_t);
+    void *(*realloc)(void *, size_t);
+    int (*posix_memalign)(void **, size_t, size_t);
+    void *(*aligned_alloc)(size_t, size_t);
+    void *(*memalign)(size_t, size_t);
+    void *(*valloc)(size_t);
+    void *(*pvalloc)(size_t);
+    void *(*reallocarray)(void *, size_t, size_t);
+    size_t (*malloc_usable_size)(void *);
+    void *(*memcpy)(void *, const void *, size_t);
+    void *(*memmove)(void *, const void *, size_t);
+    int (*pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+} ts_real_t;
+
+/* Written by _ts_real_resolve (the constructor, or the first hook that finds
+ * a NULL entry); each entry goes from NULL to its final value once (a racing
+ * second resolver stores the same value).  Read everywhere. */
+extern ts_real_t _ts_real;
+
+/* Looks every entry up with dlsym(RTLD_NEXT).  Allocations dlsym makes on
+ * this thread meanwhile are served by the arena.  Returns 0 when malloc and
+ * free were found.  Called from malloc (first use). */
+int _ts_real_resolve(void);
+
+/* True while this thread is inside _ts_real_resolve: allocate from the arena.
+ * Called from malloc. */
+int _ts_real_resolving(void);
+
+/* Bootstrap arena: a static bump allocator; blocks are never reused.
+ * Returns NULL with errno ENOMEM when exhausted.  Called from malloc. */
+void *_ts_arena_alloc(size_t size, size_t align);
+
+#define TS_ARENA_BYTES (256 * 1024)
+
+/* The arena's storage; bytes written only by the thread that bumped past
+ * them (real.c). */
+extern unsigned char _ts_arena[TS_ARENA_BYTES];
+
+/* Whether p lies in the arena.  Called from malloc and free. */
+static inline int
+_ts_arena_owns(const void *p)
+{
+    return (const unsigned char *)p >= _ts_arena && (const unsigned char *)p < _ts_arena + TS_ARENA_BYTES;
+}
+
+/* Usable size of an arena block.  Called from malloc. */
+size_t _ts_arena_size(const void *p);
+
+/* Byte-by-byte copies for the moments before memcpy/memmove are resolved.
+ * Never compiled into calls to memcpy/memmove.  Called from memcpy. */
+void *_ts_copy_forward(void *dst, const void *src, size_t n);
+void *_ts_copy_backward(void *dst, const void *src, size_t n);
+
+#endif

@@ -1,0 +1,90 @@
+/* thread_birth.c -- pthread_create: where native threads come from.
+ *
+ * Problem: a thread started by C code (a BLAS pool, a compression worker)
+ * has no Python frames, so its allocations would land in "<native>" with no
+ * line.  The line that created it is the best answer.
+ *
+ * Approach: while counting is on, pthread_create captures the creating
+ * thread's frames (through the extension's capture callback, or the
+ * creator's own birth frames if it is itself a native thread) into a small
+ * block from the real malloc, and starts the thread at a trampoline that
+ * copies them into the new thread's TLS (birth_frames, has_birth), frees
+ * the block and calls the user's start routine with the user's argument.
+ * The recorder uses the birth frames when a capture on that thread finds no
+ * Python frames, and marks such events birth = 1.  With counting off, or no
+ * frames to pass, pthread_create is a pure pass-through.
+ */
+#include <errno.h>
+#include <pthread.h>
+
+#include "mem_protocol.h"
+#include "real.h"
+#include "recorder.h"
+
+typedef struct birth {
+    void *(*start)(void *);
+    void *arg;
+    uint16_t n_frames;
+    ts_frame_t frames[TS_MEM_MAX_FRAMES];
+} birth_t;
+
+static void *
+trampoline(void *arg)
+{
+    birth_t *b = arg;
+    void *(*start)(void *) = b->start;
+    void *user_arg = b->arg;
+    ts_mem_tls_t *t = &_ts_tls;
+    for (int i = 0; i < b->n_frames; i++)
+        t->birth_frames[i] = b->frames[i];
+    t->n_birth_frames = b->n_frames;
+    t->has_birth = 1;
+    _ts_real.free(b);
+    return start(user_arg);
+}
+
+/* A birth block for a thread about to be created, or NULL when there is
+ * nothing to pass on (or no memory: the thread then simply has no birth). */
+static birth_t *
+capture_birth(void *(*start)(void *), void *arg)
+{
+    ts_mem_tls_t *t = &_ts_tls;
+    if (t->busy != 0)
+        return NULL;
+    birth_t *b = _ts_real.malloc(sizeof *b);
+    if (!b)
+        return NULL;
+    uint8_t birth;
+    t->busy++;
+    _ts_rec_frames(t, b->frames, &b->n_frames, &birth);
+    t->busy--;
+    if (b->n_frames == 0) {
+        _ts_real.free(b);
+        return NULL;
+    }
+    b->start = start;
+    b->arg = arg;
+    return b;
+}
+
+__attribute__((visibility("default"))) int
+pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *), void *arg)
+{
+    int (*f)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *) =
+        __atomic_load_n(&_ts_real.pthread_create, __ATOMIC_RELAXED);
+    if (__builtin_expect(f == NULL, 0)) {
+        _ts_real_resolve();
+        f = __atomic_load_n(&_ts_real.pthread_create, __ATOMIC_RELAXED);
+        if (f == NULL)
+            return EAGAIN; /* no pthread_create behind us: cannot happen with glibc */
+    }
+    if (__builtin_expect(atomic_load_explicit(&_ts_ctl.active_gen, memory_order_relaxed) == 0, 1))
+        return f(thread, attr, start, arg);
+    birth_t *b = capture_birth(start, arg);
+    if (!b)
+        return f(thread, attr, start, arg);
+    int rc = f(thread, attr, trampoline, b);
+    if (rc != 0)
+        _ts_real.free(b);
+    return rc;
+}

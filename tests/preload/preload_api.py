@@ -1,0 +1,37 @@
+"""The preload library's API (native/common/mem_protocol.h) through ctypes,
+for the Python-level tests and benchmarks that play a minimal extension.
+Only the leading members they use are declared."""
+import ctypes
+
+
+class Api(ctypes.Structure):
+    _fields_ = [
+        ("abi_version", ctypes.c_uint32),
+        ("tls_offset", ctypes.CFUNCTYPE(ctypes.c_ssize_t)),
+        ("configure", ctypes.CFUNCTYPE(None, ctypes.c_uint64, ctypes.c_uint64, ctypes.c_void_p)),
+        ("start", ctypes.CFUNCTYPE(None)),
+        ("stop", ctypes.CFUNCTYPE(None)),
+        ("active", ctypes.CFUNCTYPE(ctypes.c_int)),
+        ("sample_alloc", ctypes.c_void_p),
+        ("note_free", ctypes.c_void_p),
+        ("filter", ctypes.c_void_p),
+        ("peek", ctypes.CFUNCTYPE(ctypes.c_void_p)),
+        ("pop", ctypes.CFUNCTYPE(None)),
+    ]
+
+
+def load_api():
+    """The preloaded library's API; raises AttributeError when the library
+    is not preloaded."""
+    fn = ctypes.CDLL(None).triscope_preload_api
+    fn.restype = ctypes.POINTER(Api)
+    return fn().contents
+
+
+def drain(api):
+    """Consumes every complete event; returns how many."""
+    n = 0
+    while api.peek():
+        api.pop()
+        n += 1
+    return n

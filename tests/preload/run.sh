@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Tests of the preload library (native/preload).  Usage:
+#   tests/preload/run.sh              unit tests, then the library built and
+#                                     preloaded into test programs, exported
+#                                     symbols, pass-through runs, benchmarks
+#   tests/preload/run.sh --sanitize   unit tests only, under ASan+UBSan (the
+#                                     sanitizers interpose malloc themselves)
+# The unit tests compile the pure parts (byte sampler, pointer table, event
+# ring) without any interposition, like tests/c/run.sh does for
+# native/common.  Build outputs go to tests/c/bin/ (git-ignored).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cc="${CC:-cc}"
+mode="${1:-}"
+flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1
+       -I"$root/native/common" -I"$root/native/preload" -I"$root/tests/c")
+out="$root/tests/c/bin/preload"
+if [[ "$mode" == "--sanitize" ]]; then
+    flags+=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    out="$root/tests/c/bin/preload-sanitize"
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+fi
+mkdir -p "$out"
+total_pass=0; total_fail=0; status=0
+
+# Adds the "N passed, M failed" summary of a test's output to the totals.
+tally() {
+    local name="$1" log="$2" p f
+    echo "$log" | grep -v '^ok  ' || true
+    p=$(echo "$log" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' | tail -1)
+    f=$(echo "$log" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' | tail -1)
+    if [[ -z "$p" ]]; then echo "$name: no summary (crashed?)"; status=1; p=0; f=1; fi
+    total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+}
+
+# One shell-level check: name, then the command; counts as one test.
+check() {
+    local name="$1"; shift
+    if "$@"; then total_pass=$((total_pass + 1)); else
+        echo "FAIL $name"; total_fail=$((total_fail + 1)); fi
+}
+
+pure=("$root"/native/preload/byte_sampler.c "$root"/native/preload/ptr_table.c
+      "$root"/native/preload/event_ring.c "$root"/native/common/*.c)
+for t in test_byte_sampler test_ptr_table test_event_ring; do
+    "$cc" "${flags[@]}" "$here/$t.c" "${pure[@]}" -o "$out/$t" -lm -lpthread
+    if ! log="$("$out/$t" 2>&1)"; then status=1; fi
+    tally "$t" "$log"
+done
+
+if [[ "$mode" != "--sanitize" ]]; then
+    # The library, with the flags of setup.py's triscope._preload (keep them
+    # in sync): nothing may become a call to an interposed function.
+    lib="$out/triscope_preload.so"
+    "$cc" -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -fvisibility=hidden \
+        -fno-builtin -fno-tree-loop-distribute-patterns -fPIC -ftls-model=initial-exec \
+        -U_FORTIFY_SOURCE -I"$root/native/common" -I"$root/native/preload" -shared \
+        -o "$lib" "$root"/native/preload/*.c "$root/native/common/rng.c" \
+        -Wl,--version-script="$root/native/preload/exports.map" -ldl -lpthread
+
+    exported="$(nm -D --defined-only "$lib" | awk '{print $3}' | sort | tr '\n' ' ')"
+    expected="__memcpy_chk __memmove_chk aligned_alloc calloc free malloc malloc_usable_size memalign memcpy memmove posix_memalign pthread_create pvalloc realloc reallocarray triscope_preload_api valloc "
+    check "exports exactly the interposed symbols" [ "$exported" == "$expected" ]
+    [[ "$exported" == "$expected" ]] || echo "  exported: $exported"
+    check "does not link libpython" bash -c "! ldd '$lib' | grep -q libpython"
+
+    # Interposition tests proper.
+    "$cc" "${flags[@]}" -fno-builtin "$here/test_interpose.c" -o "$out/test_interpose" \
+        -lm -lpthread -ldl
+    if ! log="$(LD_PRELOAD="$lib" "$out/test_interpose" 2>&1)"; then status=1; fi
+    tally test_interpose "$log"
+
+    if command -v g++ >/dev/null 2>&1; then
+        g++ -std=c++17 -Wall -Wextra -Werror -O1 -fno-builtin -I"$root/native/common" \
+            "$here/test_cxx_new_delete.cpp" -o "$out/test_cxx_new_delete" -ldl
+        if ! log="$(LD_PRELOAD="$lib" "$out/test_cxx_new_delete" 2>&1)"; then status=1; fi
+        tally test_cxx_new_delete "$log"
+    fi
+
+    # Pass-through: ordinary programs run unchanged with the library preloaded.
+    check "ls runs preloaded" bash -c "LD_PRELOAD='$lib' /bin/ls '$root' | grep -q setup.py"
+    check "sh runs preloaded" bash -c "[ \"\$(LD_PRELOAD='$lib' sh -c 'echo hi')\" == hi ]"
+    py="${PYTHON:-python3}"
+    check "python runs preloaded" bash -c \
+        "[ \"\$(LD_PRELOAD='$lib' $py -c 'import zlib, hashlib, json; print(1)')\" == 1 ]"
+
+    # A real interpreter, counting on, with threads, fork, subprocess (vfork)
+    # and multiprocessing: every CPython 3.9+ found (TRISCOPE_TEST_PYTHONS
+    # overrides the list).
+    pythons="${TRISCOPE_TEST_PYTHONS:-}"
+    if [[ -z "$pythons" ]]; then
+        pythons="$(command -v "$py" || true)"
+        pyenv_root="$(pyenv root 2>/dev/null || true)"
+        for cand in /usr/bin/python3 ${pyenv_root:+"$pyenv_root"/versions/3.*/bin/python3}; do
+            [[ -x "$cand" ]] && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 9))' \
+                2>/dev/null && pythons+=" $cand"
+        done
+    fi
+    for p in $(for p in $pythons; do readlink -f "$p"; done | sort -u); do
+        check "stress under $p" bash -c \
+            "out=\$(LD_PRELOAD='$lib' timeout 300 '$p' '$here/stress_python.py') && echo \"  $p: \$out\""
+    done
+
+    # Overhead (numbers only; speed is not asserted here).
+    echo "overhead, C microbenchmark:"
+    "$out/test_interpose" --bench | sed 's/^/  /'
+    LD_PRELOAD="$lib" "$out/test_interpose" --bench | sed 's/^/  /'
+    LD_PRELOAD="$lib" "$out/test_interpose" --bench on | sed 's/^/  /'
+    # Python: rounds of (plain, preloaded off, preloaded on) interleaved so
+    # that a busy machine hits all three alike; medians of per-round ratios.
+    rounds=""
+    for _ in 1 2 3 4 5; do
+        a="$("$py" "$here/bench_python.py")"
+        b="$(LD_PRELOAD="$lib" "$py" "$here/bench_python.py")"
+        c="$(LD_PRELOAD="$lib" "$py" "$here/bench_python.py" --count)"
+        rounds+="${a%% *} ${b%% *} ${c%% *} ${c##* }"$'\n'
+    done
+    echo -n "$rounds" | "$py" -c '
+import statistics as st, sys, os
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+a, b, c, ev = (st.median(col) for col in zip(*rows))
+off = st.median(r[1] / r[0] for r in rows)
+on = st.median(r[2] / r[0] for r in rows)
+print("overhead, Python allocation/copy loop (CPU time, median of 5 interleaved rounds, load %.1f):"
+      % os.getloadavg()[0])
+print("  plain %.3f s; preloaded, counting off %.3f s (x%.3f); counting on, R=512 KiB %.3f s "
+      "(x%.3f, %d events)" % (a, b, off, c, on, ev))'
+fi
+
+echo "Preload tests${mode:+ ($mode)}: $total_pass passed, $total_fail failed"
+[[ $status -eq 0 && $total_fail -eq 0 ]]
