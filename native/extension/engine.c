@@ -384,12 +384,36 @@ ts_engine_before_fork(void)
         ts_drain_thread_stop();
 }
 
-void
-ts_engine_after_fork_parent(void)
+/* When the parent returned from fork (monotonic seconds); GIL holder. */
+static double forked_at;
+
+/* Restarts the drain thread parked by before_fork.  A pending call (run by
+ * the main thread at its next bytecode boundary, GIL held); it defers itself
+ * for 2 ms, past os.fork()'s return, even when the program's own
+ * after-fork hooks run bytecode (which runs pending calls) inside it. */
+static int
+restart_drain(void *unused)
 {
+    (void)unused;
+    if (drain_parked && now_seconds(CLOCK_MONOTONIC) - forked_at < 0.002
+        && Py_AddPendingCall(restart_drain, NULL) == 0)
+        return 0;
     if (drain_parked && running)
         ts_drain_thread_start(config.interval_ns);
     drain_parked = 0;
+    return 0;
+}
+
+void
+ts_engine_after_fork_parent(void)
+{
+    /* Not now: CPython 3.13 counts the process's threads after the
+     * after-fork hooks have run, and warns if there is more than one.  The
+     * pending call runs once os.fork() has returned.  (This is not a signal
+     * handler: Py_AddPendingCall is fine here.) */
+    forked_at = now_seconds(CLOCK_MONOTONIC);
+    if (drain_parked && Py_AddPendingCall(restart_drain, NULL) < 0)
+        restart_drain(NULL);
 }
 
 void

@@ -77,8 +77,37 @@ def _build_parser():
                      help="with --reduced-profile, lines allocating less than MB count as idle (default 1)")
     p.add_argument("--version", action="version", version="triscope " + __version__)
     p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
-    p.add_argument("target", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return p
+
+
+def _takes_value(parser):
+    """Option strings that consume the next argument."""
+    return {opt for action in parser._actions if action.nargs is None and action.option_strings
+            and not isinstance(action, (argparse._StoreTrueAction, argparse._VersionAction,
+                                        argparse._HelpAction))
+            for opt in action.option_strings}
+
+
+def _split(parser, argv):
+    """Splits argv into (triscope's options, target, program args).  The
+    target is `-m MODULE` or the first non-option; everything after it
+    belongs to the program, even if it looks like a triscope option."""
+    takes_value = _takes_value(parser)
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return argv[:i], argv[i + 1:i + 2], argv[i + 2:]
+        if arg == "-m" or (arg.startswith("-m") and not arg.startswith("--")):
+            module = argv[i + 1:i + 2] if arg == "-m" else [arg[2:]]
+            rest = argv[i + 2:] if arg == "-m" else argv[i + 1:]
+            if not module:
+                raise UsageError("argument -m: expected a module name")
+            return argv[:i], ["-m"] + module, rest
+        if not arg.startswith("-") or arg == "-":
+            return argv[:i], [arg], argv[i + 1:]
+        i += 2 if arg in takes_value else 1
+    return argv, [], []
 
 
 def _choose_format(ns):
@@ -116,18 +145,18 @@ def _check_script(path):
 
 def parse(argv):
     """Parses triscope's command line (without the program name)."""
-    ns = _build_parser().parse_args(argv)
+    parser = _build_parser()
+    own, target, program_args = _split(parser, list(argv))
+    ns = parser.parse_args(own)
     o = Options()
-    if ns.module is not None:
-        o.module = ns.module
-        o.args = list(ns.target)
-    else:
-        if not ns.target:
-            raise UsageError("no program to profile: give a script (triscope prog.py) or -m module")
-        if ns.target[0].startswith("-") and ns.target[0] != "-":
-            raise UsageError(f"unrecognized option '{ns.target[0]}'")
-        o.script, o.args = ns.target[0], list(ns.target[1:])
+    if target[:1] == ["-m"]:
+        o.module = target[1]
+    elif target:
+        o.script = target[0]
         _check_script(o.script)
+    else:
+        raise UsageError("no program to profile: give a script (triscope prog.py) or -m module")
+    o.args = list(program_args)
     if not 0.0001 <= ns.cpu_sampling_rate <= 10:
         raise UsageError("--cpu-sampling-rate must be between 0.0001 and 10 seconds")
     if not 0 <= ns.cpu_percent_threshold <= 100:

@@ -1,12 +1,16 @@
-"""CPU-profiling overhead of triscope: wall time with and without it.
+"""Overhead of triscope: wall time with and without it.
 
 Not a test; run it by hand (see benchmarks/README.md):
 
-    python benchmarks/cpu_overhead.py [-n REPS] [--python PY] [--rate SECONDS]
-                                      [--only NAME[,NAME]] [--keep DIR] [--installed]
+    python benchmarks/overhead.py [--mode cpu-only|full] [-n REPS] [--python PY]
+                                  [--rate SECONDS] [--only NAME[,NAME]] [--keep DIR]
+                                  [--installed]
 
-Runs each CPU-bound pure-Python program below under plain ``PY prog.py`` and
-under ``PY -m triscope --cpu-only --json --outfile F prog.py``, alternating
+Runs each program below (CPU-bound pure Python, and allocation- and
+copy-heavy code) under plain ``PY prog.py`` and under
+``PY -m triscope [--cpu-only] --json --outfile F prog.py`` (``--mode full``,
+the default when memory profiling matters, leaves out --cpu-only: CPU, memory
+and copy profiling with the preload library), alternating
 plain/profiled (A B A B ...) so drifts in machine speed hit both equally, and
 prints per program:
   - median wall time plain and profiled (seconds, measured around the child
@@ -61,6 +65,26 @@ def work(rounds):
     return total
 print(work(120))
 ''',
+    "alloc_objects": '''
+def work(rounds):
+    total = 0
+    for r in range(rounds):
+        rows = [{"id": i, "name": "row%d" % i, "tags": [i, i + 1]} for i in range(50_000)]
+        total += sum(len(row["name"]) for row in rows)
+    return total
+print(work(25))
+''',
+    "alloc_buffers": '''
+def work(rounds):
+    total = 0
+    chunk = b"x" * 65536
+    for r in range(rounds):
+        parts = [bytearray(chunk) for _ in range(64)]
+        blob = b"".join(parts)
+        total += len(blob[1000:2_000_000])
+    return total
+print(work(1500))
+''',
 }
 
 
@@ -75,6 +99,8 @@ def run_once(cmd, env):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mode", choices=("cpu-only", "full"), default="cpu-only",
+                    help="cpu-only: --cpu-only profiling; full: CPU, memory and copy (default cpu-only)")
     ap.add_argument("-n", "--reps", type=int, default=5, help="repetitions of each A/B pair (default 5)")
     ap.add_argument("--python", default=sys.executable, help="interpreter to use (default: this one)")
     ap.add_argument("--rate", type=float, default=None,
@@ -96,8 +122,8 @@ def main():
 
     version = subprocess.run([args.python, "-c", "import platform; print(platform.python_version())"],
                              capture_output=True, text=True).stdout.strip()
-    print(f"python {version} ({args.python}), {args.reps} reps, cpus {os.cpu_count()}, "
-          f"rate {args.rate or 'default'}")
+    print(f"python {version} ({args.python}), mode {args.mode}, {args.reps} reps, "
+          f"cpus {os.cpu_count()}, rate {args.rate or 'default'}")
     header = (f"{'program':<14} {'plain s':>8} {'triscope s':>10} {'slowdown':>9} {'samples':>8} "
               f"{'us/sample':>10} {'spread %':>9}")
     print(header)
@@ -107,7 +133,9 @@ def main():
         prog.write_text(PROGRAMS[name])
         out = workdir / f"{name}.json"
         plain_cmd = [args.python, str(prog)]
-        prof_cmd = [args.python, "-m", "triscope", "--cpu-only", "--json", "--outfile", str(out)]
+        prof_cmd = [args.python, "-m", "triscope", "--json", "--outfile", str(out)]
+        if args.mode == "cpu-only":
+            prof_cmd.insert(3, "--cpu-only")
         if args.rate:
             prof_cmd += ["--cpu-sampling-rate", str(args.rate)]
         prof_cmd.append(str(prog))
@@ -116,7 +144,10 @@ def main():
         for _ in range(args.reps):
             plain.append(run_once(plain_cmd, env))
             prof.append(run_once(prof_cmd, env))
-            samples.append(json.loads(out.read_text())["triscope"]["n_samples"])
+            profile = json.loads(out.read_text())
+            if args.mode == "full" and not profile.get("memory"):
+                sys.exit("memory profiling did not run (is the preload library built?)")
+            samples.append(profile["triscope"]["n_samples"])
         mp, mt, ns = statistics.median(plain), statistics.median(prof), statistics.median(samples)
         per_sample = (mt - mp) / ns * 1e6 if ns else float("nan")
         spread = 100.0 * (max(plain) - min(plain)) / mp  # run-to-run noise of plain runs
