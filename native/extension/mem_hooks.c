@@ -19,6 +19,8 @@
 static const ts_mem_api_t *api;
 static ptrdiff_t tls_offset;
 static int64_t alloc_mean; /* allocations at least this big are always sampled */
+static const _Atomic uint8_t *filter; /* api->filter, cached; set before the
+                                         wrappers are installed */
 static _Atomic int counting;
 static int installed;
 /* 1 if the RAW allocator under our wrapper is libc's (no debug hooks, which
@@ -73,24 +75,53 @@ count_alloc(ts_mem_tls_t *t, void *p, size_t n)
         api->sample_alloc(p, n, 1);
 }
 
+/* Every free pays one filter byte; only pointers whose byte is set (sampled
+ * ones, and a few others sharing their hash) reach the preload's table.
+ * Works whether or not counting is on (a sampled block freed after stop()
+ * still leaves the table); NULL finds nothing there. */
 static inline void
 note_free(void *p)
 {
-    if (p != NULL && atomic_load_explicit(&counting, memory_order_relaxed)
-        && atomic_load_explicit(&api->filter[ts_mem_filter_index(p)], memory_order_relaxed))
+    if (atomic_load_explicit(&filter[ts_mem_filter_index(p)], memory_order_relaxed))
         api->note_free(p);
 }
 
-static void *
-wrap_malloc(void *ctx, size_t n)
+/* The rare sampled small allocation: allocate, then record. */
+static __attribute__((noinline)) void *
+sampled_small_malloc(wrapped_t *w, size_t n)
 {
-    wrapped_t *w = ctx;
+    void *p = w->inner.malloc(w->inner.ctx, n);
+    api->sample_alloc(p, n, 1);
+    return p;
+}
+
+/* MEM and OBJ malloc.  Requests pymalloc serves itself (<= 512 bytes: the
+ * overwhelming majority) make no nested allocator call, so they need no
+ * depth bracket, and the countdown can be charged before the call, which
+ * leaves the common path a tail call: compare, load, subtract, branch, jump.
+ * (depth is 0 there, n is below the always-sample size, and the slow path
+ * itself ignores NULL and busy threads.) */
+static __attribute__((noinline)) void *
+large_malloc(wrapped_t *w, size_t n)
+{
     ts_mem_tls_t *t = tls();
     t->depth++;
     void *p = w->inner.malloc(w->inner.ctx, n);
     t->depth--;
     count_alloc(t, p, n);
     return p;
+}
+
+static void *
+wrap_malloc(void *ctx, size_t n)
+{
+    wrapped_t *w = ctx;
+    if (__builtin_expect(n > PYMALLOC_LIMIT, 0))
+        return large_malloc(w, n);
+    if (atomic_load_explicit(&counting, memory_order_relaxed)
+        && (tls()->alloc_countdown -= (int64_t)n) <= 0)
+        return sampled_small_malloc(w, n);
+    return w->inner.malloc(w->inner.ctx, n);
 }
 
 static void *
@@ -164,16 +195,24 @@ wrap_raw_realloc(void *ctx, void *old, size_t n)
     return p;
 }
 
+/* Frees need no depth bracket: a nested free of the same block (pymalloc
+ * handing a large block to the RAW domain, then libc) finds it already gone
+ * from the sampled table. */
+static __attribute__((noinline)) void
+free_maybe_sampled(wrapped_t *w, void *p)
+{
+    api->note_free(p);
+    w->inner.free(w->inner.ctx, p);
+}
+
 static void
 wrap_free(void *ctx, void *p)
 {
     wrapped_t *w = ctx;
-    ts_mem_tls_t *t = tls();
-    if (t->depth == 0)
-        note_free(p);
-    t->depth++;
-    w->inner.free(w->inner.ctx, p);
-    t->depth--;
+    if (atomic_load_explicit(&filter[ts_mem_filter_index(p)], memory_order_relaxed))
+        free_maybe_sampled(w, p);
+    else
+        w->inner.free(w->inner.ctx, p);
 }
 
 static void
@@ -224,6 +263,7 @@ ts_mem_start(uint64_t alloc_mean_bytes, uint64_t copy_mean_bytes)
         return -1;
     tls_offset = api->tls_offset();
     alloc_mean = (int64_t)alloc_mean_bytes;
+    filter = api->filter;
     api->configure(alloc_mean_bytes, copy_mean_bytes, capture_frames);
     if (!installed) {
         install_domain(PYMEM_DOMAIN_RAW, &wrapped_raw);

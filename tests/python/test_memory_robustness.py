@@ -1,6 +1,6 @@
 """Memory profiling must never change what the program does, and must stay
 bounded however long the program runs."""
-import sys
+import re
 
 import pytest
 
@@ -36,7 +36,10 @@ def test_threads_fork_and_short_threads_behave_as_without_profiler(tmp_path):
     plain = run_plain([program], timeout=120)
     proc, prof = profile_json([program], tmp_path, timeout=180)
     assert proc.stdout == plain.stdout, describe(proc)
-    assert proc.stderr == plain.stderr, describe(proc)
+    # the program forks while multi-threaded: 3.12+ warns in both runs, with
+    # different pids
+    same = lambda text: re.sub(r"pid=\d+", "pid=N", text)
+    assert same(proc.stderr) == same(plain.stderr), describe(proc)
     assert prof["memory"] is True
     assert prof["max_footprint_mb"] > 0
 
