@@ -87,3 +87,57 @@ check_code(const PyCodeObject *co, int copied, const _Py_CODEUNIT *instr, int *f
     *firsttraceable = co->_co_firsttraceable;
     return 0;
 }
+
+/* The frame walk shared by 3.11, 3.12 and 3.13.  The including file defines:
+ *   TS_TOP_FRAME(ts)  the innermost _PyInterpreterFrame of a thread state
+ *   TS_FRAME_CODE(f)  the frame's code object field (PyObject* or
+ *                     PyCodeObject*), possibly not a code object (3.13)
+ *   TS_FRAME_INSTR(f) the frame's current-instruction pointer
+ *   TS_SKIP_CSTACK    1 if entry frames owned by the C stack exist */
+int
+ts_py_read_frames(PyThreadState *ts, ts_frame_t *out, int max, int *truncated,
+                  int *top_opcode, const ts_stack_bounds_t *own)
+{
+    int n = 0;
+    *truncated = 0;
+    *top_opcode = -1;
+    const _PyInterpreterFrame *next = ts ? TS_TOP_FRAME(ts) : NULL;
+    frame_view_t view;
+    while (next != NULL && view_frame(ts, own, next, &view) == 0) {
+        const _PyInterpreterFrame *f = view.f;
+        next = f->previous;
+#if TS_SKIP_CSTACK
+        if (f->owner == FRAME_OWNED_BY_CSTACK)
+            continue;
+#endif
+        const PyObject *ex = (const PyObject *)TS_FRAME_CODE(f);
+        if (ex == NULL)
+            break;
+        if (!view.copied && Py_TYPE(ex) != &PyCode_Type)
+            continue; /* not a Python function frame (3.13) */
+        const PyCodeObject *co = (const PyCodeObject *)ex;
+        const _Py_CODEUNIT *instr = TS_FRAME_INSTR(f);
+        int firstlineno, firsttraceable;
+        if (check_code(co, view.copied, instr, &firstlineno, &firsttraceable) < 0)
+            break;
+        const _Py_CODEUNIT *first = _PyCode_CODE(co);
+        if (f->owner != FRAME_OWNED_BY_GENERATOR && instr < first + firsttraceable)
+            continue; /* incomplete: before its first RESUME */
+        if (n == max) {
+            *truncated = 1;
+            break;
+        }
+        if (n == 0) {
+            unsigned char op;
+            if (!view.copied)
+                *top_opcode = *(const unsigned char *)instr;
+            else if (ts_safe_read_syscall(&op, instr, 1) == 0)
+                *top_opcode = op;
+        }
+        out[n].code = co;
+        out[n].offset = (int32_t)((instr - first) * (int)sizeof(_Py_CODEUNIT));
+        out[n].firstlineno = firstlineno;
+        n++;
+    }
+    return n;
+}

@@ -22,47 +22,8 @@ ts_py_holds_gil(PyThreadState *ts)
 #endif
 }
 
+#define TS_TOP_FRAME(ts) ((ts)->cframe ? (ts)->cframe->current_frame : NULL)
+#define TS_FRAME_CODE(f) (f)->f_code
+#define TS_FRAME_INSTR(f) (f)->prev_instr
+#define TS_SKIP_CSTACK TS_HAS_CSTACK_FRAMES
 #include "frame_checks.inc.c"
-
-int
-ts_py_read_frames(PyThreadState *ts, ts_frame_t *out, int max, int *truncated,
-                  int *top_opcode, const ts_stack_bounds_t *own)
-{
-    int n = 0;
-    *truncated = 0;
-    *top_opcode = -1;
-    _PyCFrame *cf = ts ? ts->cframe : NULL;
-    const _PyInterpreterFrame *next = cf ? cf->current_frame : NULL;
-    frame_view_t view;
-    while (next != NULL && view_frame(ts, own, next, &view) == 0) {
-        const _PyInterpreterFrame *f = view.f;
-        next = f->previous;
-#if TS_HAS_CSTACK_FRAMES
-        if (f->owner == FRAME_OWNED_BY_CSTACK)
-            continue;
-#endif
-        const PyCodeObject *co = f->f_code;
-        int firstlineno, firsttraceable;
-        if (check_code(co, view.copied, f->prev_instr, &firstlineno, &firsttraceable) < 0)
-            break;
-        const _Py_CODEUNIT *first = _PyCode_CODE(co);
-        if (f->owner != FRAME_OWNED_BY_GENERATOR && f->prev_instr < first + firsttraceable)
-            continue; /* incomplete */
-        if (n == max) {
-            *truncated = 1;
-            break;
-        }
-        if (n == 0) {
-            unsigned char op;
-            if (!view.copied)
-                *top_opcode = *(const unsigned char *)f->prev_instr;
-            else if (ts_safe_read_syscall(&op, f->prev_instr, 1) == 0)
-                *top_opcode = op;
-        }
-        out[n].code = co;
-        out[n].offset = (int32_t)((f->prev_instr - first) * (int)sizeof(_Py_CODEUNIT));
-        out[n].firstlineno = firstlineno;
-        n++;
-    }
-    return n;
-}
