@@ -23,6 +23,9 @@ typedef struct ts_report_opts {
     double cpu_percent_threshold; /* percent; lines below it are "idle" (default 1) */
     int color;                    /* text: ANSI colours (caller decides: TTY, NO_COLOR) */
     int width;                    /* text: terminal columns (>= 40; 0 means 100) */
+    double malloc_threshold_mb;   /* reduced: lines allocating this many MB are
+                                     shown whatever their time; 0 means
+                                     TS_REPORT_SHOWN_MB (--malloc-threshold) */
 } ts_report_opts_t;
 
 /* Default options: not reduced, threshold 1%, no colour, 100 columns. */
@@ -36,14 +39,14 @@ typedef struct ts_report_opts {
  * TS_REPORT_MIN_WIDTH becomes TS_REPORT_MIN_WIDTH. */
 ts_report_opts_t ts_report_opts_resolve(const ts_report_opts_t *o);
 
-/* A line that allocated at least this many MB is shown in a reduced report
- * whatever its time. */
+/* By default, a line that allocated at least this many MB is shown in a
+ * reduced report whatever its time. */
 #define TS_REPORT_SHOWN_MB 1.0
 
 /* Whether a line or function with statistics st is shown under the resolved
  * options o: always when not reduced; when reduced, only if it has some
  * time and its total percentage (of m->total_s) reaches the threshold, or
- * (with m->memory) it allocated at least TS_REPORT_SHOWN_MB, or (with
+ * (with m->memory) it allocated at least o->malloc_threshold_mb, or (with
  * m->gpu) its GPU utilisation reaches the threshold. */
 int ts_report_shown(const ts_model_t *m, const ts_report_opts_t *o,
                     const ts_stats_t *st);

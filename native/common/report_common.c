@@ -9,13 +9,17 @@
 ts_report_opts_t
 ts_report_opts_resolve(const ts_report_opts_t *o)
 {
-    ts_report_opts_t r = {0, TS_REPORT_DEFAULT_THRESHOLD, 0, TS_REPORT_DEFAULT_WIDTH};
+    ts_report_opts_t r = {0, TS_REPORT_DEFAULT_THRESHOLD, 0, TS_REPORT_DEFAULT_WIDTH,
+                          TS_REPORT_SHOWN_MB};
 
     if (o) {
         r = *o;
     }
     if (!isfinite(r.cpu_percent_threshold) || r.cpu_percent_threshold < 0.0) {
         r.cpu_percent_threshold = 0.0;
+    }
+    if (!isfinite(r.malloc_threshold_mb) || r.malloc_threshold_mb <= 0.0) {
+        r.malloc_threshold_mb = TS_REPORT_SHOWN_MB;
     }
     if (r.width <= 0) {
         r.width = TS_REPORT_DEFAULT_WIDTH;
@@ -35,7 +39,7 @@ ts_report_shown(const ts_model_t *m, const ts_report_opts_t *o,
     if (!o->reduced) {
         return 1;
     }
-    if (m->memory && st->malloc_mb >= TS_REPORT_SHOWN_MB) {
+    if (m->memory && st->malloc_mb > 0.0 && st->malloc_mb >= o->malloc_threshold_mb) {
         return 1;
     }
     if (m->gpu && st->gpu_samples > 0 &&

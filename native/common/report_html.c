@@ -107,6 +107,7 @@ put_options(const ts_report_opts_t *o, FILE *out)
     ts_json_begin_object(&j);
     ts_json_kv_bool(&j, "reduced", o->reduced);
     ts_json_kv_double(&j, "cpu_percent_threshold", o->cpu_percent_threshold);
+    ts_json_kv_double(&j, "malloc_threshold_mb", o->malloc_threshold_mb);
     ts_json_end_object(&j);
     ts_json_finish(&j);
 }

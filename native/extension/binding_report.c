@@ -160,14 +160,15 @@ write_report_py(PyObject *self, PyObject *args, PyObject *kw)
     (void)self;
     static char *names[] = {"format", "path", "program", "entrypoint_dir", "args", "reduced",
                             "threshold", "color", "width", "cpu_only", "python_version",
-                            "version", "ncpus", "html_assets", NULL};
+                            "version", "ncpus", "html_assets", "malloc_threshold", NULL};
     const char *format, *path, *program, *entry_dir, *pyver, *version;
     PyObject *argv, *assets_obj = Py_None;
     int reduced, color, width, cpu_only, ncpus;
-    double threshold;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi|O", names, &format, &path, &program,
+    double threshold, malloc_threshold = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi|Od", names, &format, &path, &program,
                                      &entry_dir, &argv, &reduced, &threshold, &color, &width,
-                                     &cpu_only, &pyver, &version, &ncpus, &assets_obj))
+                                     &cpu_only, &pyver, &version, &ncpus, &assets_obj,
+                                     &malloc_threshold))
         return NULL;
     int fmt = parse_format(format);
     ts_html_assets_t assets;
@@ -202,7 +203,8 @@ write_report_py(PyObject *self, PyObject *args, PyObject *kw)
     m->ncpus = ncpus > 0 ? (unsigned)ncpus : 1;
     ts_model_finish(m);
     ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
-                             .color = color, .width = width};
+                             .color = color, .width = width,
+                             .malloc_threshold_mb = malloc_threshold};
     char why[REASON_SIZE] = "";
     int rc;
     Py_BEGIN_ALLOW_THREADS
@@ -238,14 +240,15 @@ render_profile_py(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
     static char *names[] = {"data", "format", "path", "reduced", "threshold", "color", "width",
-                            "html_assets", NULL};
+                            "html_assets", "malloc_threshold", NULL};
     Py_buffer data;
     const char *format, *path;
     int reduced, color, width;
-    double threshold;
+    double threshold, malloc_threshold = 0;
     PyObject *assets_obj = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*szpdpi|O", names, &data, &format, &path,
-                                     &reduced, &threshold, &color, &width, &assets_obj))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*szpdpi|Od", names, &data, &format, &path,
+                                     &reduced, &threshold, &color, &width, &assets_obj,
+                                     &malloc_threshold))
         return NULL;
     PyObject *result = NULL;
     ts_html_assets_t assets;
@@ -259,7 +262,8 @@ render_profile_py(PyObject *self, PyObject *args, PyObject *kw)
         goto done;
     }
     ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
-                             .color = color, .width = width};
+                             .color = color, .width = width,
+                             .malloc_threshold_mb = malloc_threshold};
     char why[REASON_SIZE] = "";
     int rc;
     Py_BEGIN_ALLOW_THREADS

@@ -80,6 +80,7 @@ class _Session:
         kwargs = dict(
             format=o.format, program=self.program, entrypoint_dir=self.entry_dir,
             args=list(o.args), reduced=o.reduced_profile, threshold=o.cpu_percent_threshold,
+            malloc_threshold=o.malloc_threshold or 1e-9,  # 0 would mean "the default"
             color=to_tty and o.format == "text" and not os.environ.get("NO_COLOR"),
             width=max(40, width), cpu_only=not self.native.memory(),
             python_version="%d.%d.%d" % sys.version_info[:3], version=__version__,

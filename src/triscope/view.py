@@ -28,7 +28,7 @@ def _build_parser():
     p = _Parser(
         prog="triscope view",
         usage="triscope view PROFILE.json [--html | --cli] [--outfile FILE] "
-              "[--reduced-profile] [--cpu-percent-threshold PCT]",
+              "[--reduced-profile] [--cpu-percent-threshold PCT] [--malloc-threshold MB]",
         description="Draw a saved JSON profile as the text report (default) or the HTML report.",
     )
     p.add_argument("profile", metavar="PROFILE.json", help="a profile written with --json")
@@ -37,6 +37,8 @@ def _build_parser():
     p.add_argument("--outfile", "-o", metavar="FILE",
                    help="write the report here (HTML if FILE ends in .html), not to standard output")
     p.add_argument("--reduced-profile", action="store_true", help="show only lines above the thresholds")
+    p.add_argument("--malloc-threshold", type=float, default=1.0, metavar="MB",
+                   help="with --reduced-profile, lines allocating less than MB count as idle (default 1)")
     p.add_argument("--cpu-percent-threshold", type=float, default=1.0, metavar="PCT",
                    help="lines under this CPU %% count as idle (default 1)")
     return p
@@ -51,6 +53,8 @@ def _parse(argv):
     ns = _build_parser().parse_args(argv)
     if ns.html and ns.cli:
         raise options.UsageError("choose only one of --html and --cli")
+    if ns.malloc_threshold < 0:
+        raise options.UsageError("--malloc-threshold must not be negative")
     if not 0 <= ns.cpu_percent_threshold <= 100:
         raise options.UsageError("--cpu-percent-threshold must be between 0 and 100")
     html = ns.html or (not ns.cli and bool(ns.outfile) and ns.outfile.lower().endswith((".html", ".htm")))
@@ -84,7 +88,7 @@ def main(argv):
         except ValueError:
             width = 132
     kwargs = dict(format=ns.format, path=ns.outfile, reduced=ns.reduced_profile,
-                  threshold=ns.cpu_percent_threshold,
+                  threshold=ns.cpu_percent_threshold, malloc_threshold=ns.malloc_threshold or 1e-9,
                   color=to_tty and ns.format == "text" and not os.environ.get("NO_COLOR"),
                   width=max(40, width))
     try:

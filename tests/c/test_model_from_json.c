@@ -158,7 +158,7 @@ test_same_text(void)
     for (int k = 0; k < 2; k++) {
         for (int w = 0; w < 2; w++) {
             for (int reduced = 0; reduced <= 1; reduced++) {
-                ts_report_opts_t o = {reduced, 1.0, reduced, widths[w]};
+                ts_report_opts_t o = {reduced, 1.0, reduced, widths[w], 0};
                 check_same_text(models[k], &o);
             }
         }
@@ -179,7 +179,7 @@ test_same_text(void)
 static void
 test_reduced_keeps_file_time(void)
 {
-    ts_report_opts_t o = {1, 5.0, 0, 100};
+    ts_report_opts_t o = {1, 5.0, 0, 100, 0};
     ts_model_t *m = sample_model();
     ts_model_t *b = round_trip(m, &o);
 
@@ -310,7 +310,7 @@ read_and_draw(const char *doc, size_t n, FILE *sink)
 {
     ts_model_t *m = ts_model_from_json_text(doc, n, NULL, 0);
     if (m) {
-        ts_report_opts_t o = {1, 1.0, 1, 80};
+        ts_report_opts_t o = {1, 1.0, 1, 80, 0};
         ts_report_text(m, NULL, sink);
         ts_report_text(m, &o, sink);
         ts_report_json(m, NULL, sink);

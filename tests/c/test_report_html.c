@@ -27,13 +27,13 @@ page(const char *json, const ts_report_opts_t *o, const ts_html_assets_t *a, int
 static void
 test_assembled(void)
 {
-    ts_report_opts_t o = {1, 2.5, 0, 0};
+    ts_report_opts_t o = {1, 2.5, 0, 0, 0};
     int rc;
     char *doc = page("{\"a\":\"x\"}\n", &o, &assets, &rc);
 
     CHECK(rc == 0);
     CHECK(strcmp(doc, "<style>body{}</style>|<script type=\"application/json\">{\"a\":\"x\"}\n"
-                      "</script>|{\"reduced\":true,\"cpu_percent_threshold\":2.5}|"
+                      "</script>|{\"reduced\":true,\"cpu_percent_threshold\":2.5,\"malloc_threshold_mb\":1.0}|"
                       "<script>go();</script>@end") == 0);
     free(doc);
 }

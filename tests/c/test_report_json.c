@@ -108,7 +108,7 @@ test_escaping(void)
 static void
 test_reduced(void)
 {
-    ts_report_opts_t o = {1, 1.0, 0, 0};
+    ts_report_opts_t o = {1, 1.0, 0, 0, 0};
     ts_model_t *m = sample_model();
     char *doc = json_of(m, &o);
 

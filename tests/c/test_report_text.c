@@ -157,7 +157,7 @@ test_widths(void)
 {
     static const int widths[] = {40, 41, 55, 60, 79, 80, 100, 132};
     ts_model_t *m = sample_model();
-    ts_report_opts_t o = {0, 1.0, 1, 0};
+    ts_report_opts_t o = {0, 1.0, 1, 0, 0};
 
     for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
         o.width = widths[i];
@@ -196,7 +196,7 @@ test_wide_characters_truncated(void)
     /* Wide characters after an odd-width prefix ("x = '"): at every width
      * the cut must neither split a character nor overflow by a column. */
     ts_model_t *m = sample_model();
-    ts_report_opts_t o = {0, 1.0, 0, 0};
+    ts_report_opts_t o = {0, 1.0, 0, 0, 0};
     for (int w = 40; w <= 70; w++) {
         char *doc;
         o.width = w;
@@ -217,7 +217,7 @@ test_wide_characters_truncated(void)
 static void
 test_reduced(void)
 {
-    ts_report_opts_t o = {1, 1.0, 0, 0};
+    ts_report_opts_t o = {1, 1.0, 0, 0, 0};
     ts_model_t *m = sample_model();
     char *doc = text_of(m, &o);
 
@@ -244,7 +244,7 @@ test_reduced(void)
 static void
 test_color(void)
 {
-    ts_report_opts_t o = {0, 1.0, 1, 0};
+    ts_report_opts_t o = {0, 1.0, 1, 0, 0};
     ts_model_t *m = sample_model();
     char *doc = text_of(m, &o);
 
@@ -380,7 +380,7 @@ memory_sample(void)
 static void
 test_memory_columns(void)
 {
-    ts_report_opts_t o = {0, 1.0, 0, 200};
+    ts_report_opts_t o = {0, 1.0, 0, 200, 0};
     ts_model_t *m = memory_sample();
     char *doc = text_of(m, &o);
 
@@ -426,7 +426,7 @@ test_every_width_fits_with_memory(void)
 {
     ts_model_t *m = memory_sample();
     for (int w = 40; w <= 220; w += 3) {
-        ts_report_opts_t o = {w % 2, 1.0, w % 3 == 0, w};
+        ts_report_opts_t o = {w % 2, 1.0, w % 3 == 0, w, 0};
         char *doc = text_of(m, &o);
         CHECK(widest_row(doc) == w);
         free(doc);

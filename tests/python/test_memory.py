@@ -87,3 +87,20 @@ def test_cpu_only_turns_memory_off(tmp_path):
     program = PROGRAMS / "mem_leak.py"
     proc, prof = profile_json(["--cpu-only", program, tmp_path / "t.json"], tmp_path, timeout=120)
     assert prof.get("memory") is False
+
+
+def test_malloc_threshold_decides_which_lines_a_reduced_profile_keeps(tmp_path):
+    program = PROGRAMS / "mem_leak.py"
+    lines = truth_lines(program)
+    kept = {}
+    for threshold in ("10", "50"):
+        # a CPU threshold no line reaches: only the memory rule keeps lines
+        proc, prof = profile_json(["--reduced-profile", "--cpu-percent-threshold", "100",
+                                   "--malloc-threshold", threshold, program, tmp_path / "t.json"],
+                                  tmp_path, timeout=120)
+        _, entry = find_file(prof, program)
+        kept[threshold] = {rec["lineno"] for rec in entry["lines"]}
+    # the held line allocates 30 MB once, the leaking one 80 MB
+    assert lines["held"] in kept["10"], kept
+    assert lines["held"] not in kept["50"], kept
+    assert lines["leak"] in kept["50"], kept  # 80 MB

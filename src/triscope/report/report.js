@@ -276,6 +276,7 @@
     var root = document.getElementById("report");
     var tri = profile.triscope || {};
     var threshold = num(options.cpu_percent_threshold);
+    if (num(options.malloc_threshold_mb) > 0) SHOWN_MB = num(options.malloc_threshold_mb);
     var state = {
       threshold: threshold,
       hot: Math.max(threshold, HOT_MIN_PERCENT),
