@@ -97,6 +97,33 @@ def run_once(cmd, env):
     return dt
 
 
+def print_memory_accuracy(python, env, workdir):
+    """Memory accuracy beside the overhead: tests/programs/mem_lines.py
+    measures what its marked lines allocate and copy; print the profile's
+    figures next to that truth."""
+    program = REPO / "tests" / "programs" / "mem_lines.py"
+    truth_path, out = workdir / "mem_truth.json", workdir / "mem_profile.json"
+    subprocess.run([python, "-m", "triscope", "--json", "--outfile", str(out), str(program),
+                    str(truth_path)], env=env, check=True, stdout=subprocess.DEVNULL)
+    truth, prof = json.loads(truth_path.read_text()), json.loads(out.read_text())
+    marks = {}
+    for lineno, text in enumerate(program.read_text().splitlines(), start=1):
+        if "# TRUTH:" in text:
+            marks[text.split("# TRUTH:")[1].strip()] = lineno
+    lines = {rec["lineno"]: rec for entry in prof["files"].values() for rec in entry["lines"]}
+    print()
+    print(f"{'memory line':<14} {'truth MB':>9} {'measured':>9} {'error %':>8} {'python share':>13}")
+    for name in ("objects", "native", "churn", "copy"):
+        rec = lines.get(marks[name], {})
+        if name == "copy":
+            measured = rec.get("n_copy_mb_s", 0.0) * prof["elapsed_time_sec"]
+        else:
+            measured = rec.get("n_malloc_mb", 0.0)
+        err = 100.0 * (measured - truth[name]) / truth[name]
+        share = "" if name == "copy" else f"{rec.get('n_python_fraction', 0.0):.2f}"
+        print(f"{name:<14} {truth[name]:9.1f} {measured:9.1f} {err:8.1f} {share:>13}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mode", choices=("cpu-only", "full"), default="cpu-only",
@@ -153,6 +180,8 @@ def main():
         spread = 100.0 * (max(plain) - min(plain)) / mp  # run-to-run noise of plain runs
         print(f"{name:<14} {mp:8.3f} {mt:10.3f} {mt / mp:9.3f} {ns:8.0f} {per_sample:10.1f} {spread:9.1f}")
         sys.stdout.flush()
+    if args.mode == "full":
+        print_memory_accuracy(args.python, env, workdir)
     if args.keep:
         print(f"programs and profiles kept in {workdir}")
 
