@@ -8,9 +8,7 @@ Paths with spaces or colons cannot be written in LD_PRELOAD; the library's
 directory then goes into LD_LIBRARY_PATH and LD_PRELOAD names the file only.
 """
 import importlib.util
-import json
 import os
-import subprocess
 import sys
 
 _STAGE = "TRISCOPE_STAGE"
@@ -33,6 +31,9 @@ def in_stage_two():
 def reexec_with_preload(argv):
     """Replaces this process with `python -m triscope argv...` under the
     preload library.  Returns (only) if that is impossible, with a reason."""
+    import json
+    import subprocess
+
     lib = preload_library()
     if lib is None:
         return "the preload library (triscope._preload) is not installed"
@@ -62,6 +63,8 @@ def restore_environment():
     os.environ.pop(_STAGE, None)
     if saved is None:
         return
+    import json
+
     try:
         values = json.loads(saved)
     except ValueError:
