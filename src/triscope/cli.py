@@ -14,6 +14,8 @@ def _fail(message, status=2):
 
 
 def _load_native():
+    if not (3, 9) <= sys.version_info[:2] <= (3, 13):
+        _fail("triscope supports CPython 3.9 to 3.13; this is %d.%d.%d" % sys.version_info[:3], 1)
     try:
         import sysconfig
 
