@@ -22,8 +22,9 @@
  * running thread is at now (innermost shown frame, read under the GIL).  A
  * thread is running if it used at least a tenth of the wall time since the
  * previous poll on a CPU (a thread that spin-waits for the GPU does; one
- * blocked in a queue does not); if none did, the thread that started the
- * session is charged (it may be blocked in a synchronising call).  So a
+ * blocked in a queue does not); if none did (on a shown line), the thread
+ * that started the session is charged (it may be blocked in a
+ * synchronising call).  So a
  * line's figure is the average GPU utilisation sampled while it was
  * executing, not the GPU work it launched.  NVML is never called from the
  * signal handler.
@@ -182,15 +183,18 @@ charge_off_cpu(ts_thread_slot_t *s, PyThreadState *ts)
     charge_frames(frames, n, TS_CHARGE_SYSTEM, (uint64_t)off);
 }
 
-/* Charges one GPU reading to the line of thread state ts. */
-static void
+/* Charges one GPU reading to the line of thread state ts.  Returns 1, or 0
+ * if the thread is on no shown line. */
+static int
 charge_gpu(PyThreadState *ts, const ts_gpu_reading_t *r)
 {
     ts_frame_t frames[TS_MAX_FRAMES];
     int truncated, top_opcode, file, func, line;
     int n = ts_py_read_frames(ts, frames, TS_MAX_FRAMES, &truncated, &top_opcode, NULL);
-    if (innermost_shown(frames, n, &file, &func, &line))
-        ts_agg_charge_gpu(file, func, line, r->util_percent, r->memory_mb);
+    if (!innermost_shown(frames, n, &file, &func, &line))
+        return 0;
+    ts_agg_charge_gpu(file, func, line, r->util_percent, r->memory_mb);
+    return 1;
 }
 
 /* Polls the GPUs when due and charges the running threads' lines.  Call
@@ -220,8 +224,7 @@ poll_gpu(void)
             owner = s;
         if (!have || cpu == 0 || used < elapsed / 10)
             continue;
-        charge_gpu((PyThreadState *)s->tstate, &r);
-        charged = 1;
+        charged |= charge_gpu((PyThreadState *)s->tstate, &r);
     }
     if (have && !charged && owner)
         charge_gpu((PyThreadState *)owner->tstate, &r);

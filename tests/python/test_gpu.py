@@ -58,6 +58,14 @@ def _check_attribution(prof, proc, mode):
 def test_per_process_utilisation_and_memory_reach_the_running_line(engine, fake_nvml, tmp_path):
     proc, prof = profile_json([PROGRAM], tmp_path, env=_env(fake_nvml, tmp_path))
     _check_attribution(prof, proc, "per-process")
+    _, entry = find_file(prof, PROGRAM)
+    lines = truth_lines(PROGRAM)
+    rec = lambda name: line_record(entry, lines[name])
+    # nothing runs: the main thread's line is charged
+    assert 70 <= rec("gpu_wait")["n_gpu_percent"] <= 90, rec("gpu_wait")
+    # a worker runs while the main thread waits for it (join): the worker's line
+    # (the join line may get a poll or two while the new thread is starting)
+    assert 40 <= rec("worker_busy")["n_gpu_percent"] <= 60, rec("worker_busy")
     # the function records carry the same figures
     _, entry = find_file(prof, PROGRAM)
     fn = {f["line"]: f for f in entry["functions"]}
