@@ -50,6 +50,7 @@ typedef struct nvml_api {
     int (*count)(unsigned *);
     int (*handle)(unsigned, nvml_device_t *);
     int (*name)(nvml_device_t, char *, unsigned);
+    int (*uuid)(nvml_device_t, char *, unsigned);
     int (*utilization)(nvml_device_t, nvml_utilization_t *);
     int (*memory)(nvml_device_t, nvml_memory_t *);
     int (*process_util)(nvml_device_t, nvml_process_util_t *, unsigned *, unsigned long long);
@@ -110,6 +111,7 @@ load(void)
     *(void **)&api.count = sym("nvmlDeviceGetCount_v2", "nvmlDeviceGetCount");
     *(void **)&api.handle = sym("nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetHandleByIndex");
     *(void **)&api.name = sym("nvmlDeviceGetName", NULL);
+    *(void **)&api.uuid = sym("nvmlDeviceGetUUID", NULL);
     *(void **)&api.utilization = sym("nvmlDeviceGetUtilizationRates", NULL);
     *(void **)&api.memory = sym("nvmlDeviceGetMemoryInfo", NULL);
     *(void **)&api.process_util = sym("nvmlDeviceGetProcessUtilization", NULL);
@@ -119,8 +121,24 @@ load(void)
     return 0;
 }
 
+/* The index of the device whose UUID starts with the len bytes at
+ * prefix ("GPU-..."), or -1. */
+static long
+index_of_uuid(unsigned count, const char *prefix, size_t len)
+{
+    char uuid[96];
+    for (unsigned i = 0; api.uuid && i < count; i++) {
+        nvml_device_t h;
+        if (api.handle(i, &h) == NVML_SUCCESS && api.uuid(h, uuid, sizeof uuid) == NVML_SUCCESS
+            && strlen(uuid) >= len && strncmp(uuid, prefix, len) == 0)
+            return i;
+    }
+    return -1;
+}
+
 /* Indices CUDA_VISIBLE_DEVICES lets the program use: fills out[] and
- * returns how many, or -1 for "all" (unset, or names devices by UUID). */
+ * returns how many, or -1 for "all" (unset, or MIG instances, which are
+ * not mapped). */
 static int
 visible_indices(unsigned count, unsigned *out, int cap)
 {
@@ -134,10 +152,15 @@ visible_indices(unsigned count, unsigned *out, int cap)
             p++;
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p) /* not an index (a UUID, "GPU-...", "MIG-...") */
+        if (end == p && strncmp(p, "GPU-", 4) == 0) {
+            end = (char *)p + strcspn(p, ", ");
+            v = index_of_uuid(count, p, (size_t)(end - p));
+        }
+        else if (end == p) { /* "MIG-..." or something else */
             return n == 0 && *p ? -1 : n;
+        }
         if (v < 0 || (unsigned long)v >= count)
-            break; /* CUDA stops at the first invalid index */
+            break; /* CUDA stops at the first invalid entry */
         out[n++] = (unsigned)v;
         p = end;
         while (*p == ' ')

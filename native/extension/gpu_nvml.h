@@ -9,7 +9,7 @@
  * held), never from a signal handler.
  *
  * What a poll reports, over the visible GPUs (CUDA_VISIBLE_DEVICES, when it
- * lists indices, else all):
+ * lists indices or GPU UUIDs, else all):
  *   "per-process"  this process's SM utilisation (the highest over the
  *                  GPUs) and GPU memory (the sum), from
  *                  nvmlDeviceGetProcessUtilization and

@@ -5,7 +5,9 @@
  *
  *   FAKE_NVML_INIT_FAIL=1      nvmlInit_v2 fails (NVML_ERROR_DRIVER_NOT_LOADED)
  *   FAKE_NVML_COUNT=N          number of devices (default 1)
- *   FAKE_NVML_NAME=S           device name (default "Fake GPU")
+ *   FAKE_NVML_NAME=S           device 0's name (default "Fake GPU"); device
+ *                              i > 0 is named "S #i", its UUID is
+ *                              "GPU-fake-i-0000"
  *   FAKE_NVML_UTIL_FILE=PATH   utilisation %, read from this file at each
  *                              call (missing or unreadable: 0)
  *   FAKE_NVML_MEM_BYTES=N      this process's GPU memory (default 0)
@@ -99,9 +101,18 @@ int nvmlDeviceGetHandleByIndex_v2(unsigned index, void **dev)
 
 int nvmlDeviceGetName(void *dev, char *buf, unsigned len)
 {
-    (void)dev;
     const char *name = getenv("FAKE_NVML_NAME");
-    snprintf(buf, len, "%s", name ? name : "Fake GPU");
+    unsigned long index = (unsigned long)dev - 1;
+    if (index == 0)
+        snprintf(buf, len, "%s", name ? name : "Fake GPU");
+    else
+        snprintf(buf, len, "%s #%lu", name ? name : "Fake GPU", index);
+    return OK;
+}
+
+int nvmlDeviceGetUUID(void *dev, char *buf, unsigned len)
+{
+    snprintf(buf, len, "GPU-fake-%lu-0000", (unsigned long)dev - 1);
     return OK;
 }
 

@@ -118,10 +118,19 @@ def test_cuda_visible_devices_empty_hides_every_gpu(engine, fake_nvml, tmp_path)
     assert prof["gpu"] is False
 
 
-def test_cuda_visible_devices_index_keeps_that_gpu(engine, fake_nvml, tmp_path):
+@pytest.mark.parametrize("visible", ["1", "1,0", "GPU-fake-1", "GPU-fake-1-0000,0"])
+def test_cuda_visible_devices_keeps_only_those_gpus(engine, fake_nvml, tmp_path, visible):
+    # the first visible device names the profile: device 1 here
     _, prof = profile_json([PROGRAM, "0.3"], tmp_path,
-                           env=_env(fake_nvml, tmp_path, FAKE_NVML_COUNT=2, CUDA_VISIBLE_DEVICES="1"))
-    assert prof["gpu"] is True and prof["triscope"]["gpu_name"] == FAKE_NAME
+                           env=_env(fake_nvml, tmp_path, FAKE_NVML_COUNT=2, CUDA_VISIBLE_DEVICES=visible))
+    assert prof["gpu"] is True and prof["triscope"]["gpu_name"] == FAKE_NAME + " #1"
+
+
+@pytest.mark.parametrize("visible", ["5", "GPU-nope"])
+def test_cuda_visible_devices_naming_no_gpu_means_no_gpu(engine, fake_nvml, tmp_path, visible):
+    _, prof = profile_json([PROGRAM, "0.3"], tmp_path,
+                           env=_env(fake_nvml, tmp_path, FAKE_NVML_COUNT=2, CUDA_VISIBLE_DEVICES=visible))
+    assert prof["gpu"] is False and prof["triscope"]["gpu_mode"] == "absent"
 
 
 @pytest.mark.parametrize("flag", ["--no-gpu", "--cpu-only"])
