@@ -12,8 +12,9 @@
  *   - per-process utilisation samples arrive about every 200 ms, so a
  *     poll often finds none; the previous figure is kept for up to a
  *     second before the process counts as idle.
- * Once a per-process query answers anything but success or "not found",
- * the session falls back to device-wide figures for good (mode "device").
+ * Once a per-process query answers anything but success, "not found" or
+ * "insufficient size", the session falls back to device-wide figures for
+ * good (mode "device").
  */
 #include "gpu_nvml.h"
 
@@ -26,6 +27,7 @@
 
 #define NVML_SUCCESS 0
 #define NVML_ERROR_NOT_FOUND 6
+#define NVML_ERROR_INSUFFICIENT_SIZE 7
 #define NVML_VALUE_NOT_AVAILABLE 0xFFFFFFFFFFFFFFFFULL
 
 #define MAX_DEVICES 64
@@ -233,8 +235,8 @@ process_util(gpu_device_t *d, unsigned pid, unsigned long long now)
 {
     unsigned count = MAX_UTIL_SAMPLES;
     int rc = api.process_util(d->handle, util_buf, &count, d->last_seen_us);
-    if (rc == NVML_ERROR_NOT_FOUND)
-        count = 0; /* no sample since last_seen_us */
+    if (rc == NVML_ERROR_NOT_FOUND || rc == NVML_ERROR_INSUFFICIENT_SIZE)
+        count = 0; /* no sample since last_seen_us, or (rarely) too many */
     else if (rc != NVML_SUCCESS)
         return -1;
     double sum = 0;
@@ -270,6 +272,8 @@ process_memory(gpu_device_t *d, unsigned pid)
     if (count > MAX_PROCS)
         count = MAX_PROCS;
     int rc = api.processes(d->handle, &count, proc_buf);
+    if (rc == NVML_ERROR_INSUFFICIENT_SIZE)
+        return 0; /* more than MAX_PROCS processes on this GPU: not read */
     if (rc != NVML_SUCCESS)
         return -1;
     if (count > MAX_PROCS)
