@@ -26,7 +26,7 @@ native = Extension(
     define_macros=[("_GNU_SOURCE", "1")],
     extra_compile_args=["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
                         "-Wno-missing-field-initializers"],
-    libraries=["rt", "pthread"],
+    libraries=["rt", "pthread", "dl"],
     depends=sorted(glob.glob("native/**/*.h", recursive=True)
                    + glob.glob("native/extension/pycompat/*.inc.c")),
 )

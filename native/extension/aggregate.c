@@ -149,22 +149,59 @@ add_to(ts_stats_t *st, enum ts_charge_kind kind, double seconds)
         st->samples++;
 }
 
-void
-ts_agg_charge(int file, int func, int line, enum ts_charge_kind kind, uint64_t ns)
+/* The statistics of (file, line) and of func (or NULL), for one charge;
+ * 0, or -1 if the line is not recorded (file not shown, bad line, no
+ * memory).  Marks the file charged and extends the function's last line. */
+static int
+charge_targets(int file, int func, int line, ts_stats_t **line_st, ts_stats_t **func_st)
 {
     if (file < 0 || file >= n_files || !files[file].shown || line < 1 || line == INT_MAX)
-        return;
+        return -1;
     agg_file_t *f = &files[file];
     if (grow((void **)&f->lines, &f->n_lines, line + 1, sizeof *f->lines) < 0)
-        return;
-    double seconds = (double)ns * 1e-9;
-    add_to(&f->lines[line], kind, seconds);
+        return -1;
     f->has_time = 1;
+    *line_st = &f->lines[line];
+    *func_st = NULL;
     if (func >= 0 && func < n_functions) {
-        add_to(&functions[func].st, kind, seconds);
+        *func_st = &functions[func].st;
         if (line > functions[func].last_lineno)
             functions[func].last_lineno = line;
     }
+    return 0;
+}
+
+void
+ts_agg_charge(int file, int func, int line, enum ts_charge_kind kind, uint64_t ns)
+{
+    ts_stats_t *lst, *fst;
+    if (charge_targets(file, func, line, &lst, &fst) < 0)
+        return;
+    double seconds = (double)ns * 1e-9;
+    add_to(lst, kind, seconds);
+    if (fst)
+        add_to(fst, kind, seconds);
+}
+
+static void
+add_gpu(ts_stats_t *st, double util_percent, double memory_mb)
+{
+    st->gpu_util_sum += util_percent;
+    st->gpu_mem_sum_mb += memory_mb;
+    if (memory_mb > st->gpu_peak_mb)
+        st->gpu_peak_mb = memory_mb;
+    st->gpu_samples++;
+}
+
+void
+ts_agg_charge_gpu(int file, int func, int line, double util_percent, double memory_mb)
+{
+    ts_stats_t *lst, *fst;
+    if (charge_targets(file, func, line, &lst, &fst) < 0)
+        return;
+    add_gpu(lst, util_percent, memory_mb);
+    if (fst)
+        add_gpu(fst, util_percent, memory_mb);
 }
 
 void
@@ -186,6 +223,13 @@ ts_agg_function_info(int func, const char **name, int *firstlineno)
     *firstlineno = functions[func].firstlineno;
 }
 
+/* 1 if anything was charged to st. */
+static int
+charged(const ts_stats_t *st)
+{
+    return st->samples || st->gpu_samples || ts_stats_total(st) > 0;
+}
+
 int
 ts_agg_build_model(ts_model_t *m)
 {
@@ -196,14 +240,14 @@ ts_agg_build_model(ts_model_t *m)
             continue;
         int max_line = 0;
         for (int line = 1; line < f->n_lines; line++) {
-            if (f->lines[line].samples || ts_stats_total(&f->lines[line]) > 0)
+            if (charged(&f->lines[line]))
                 max_line = line;
         }
         ts_model_file_t *mf = ts_model_add_file(m, f->path, max_line);
         if (!mf)
             return -1;
         for (int line = 1; line < f->n_lines; line++) {
-            if (ts_stats_total(&f->lines[line]) == 0 && f->lines[line].samples == 0)
+            if (!charged(&f->lines[line]))
                 continue;
             ts_model_line_t *ml = ts_model_line(mf, line);
             if (!ml)
@@ -213,7 +257,7 @@ ts_agg_build_model(ts_model_t *m)
         }
         for (int j = 0; j < n_functions; j++) {
             agg_function_t *fn = &functions[j];
-            if (fn->file != i || (ts_stats_total(&fn->st) == 0 && fn->st.samples == 0))
+            if (fn->file != i || !charged(&fn->st))
                 continue;
             ts_model_function_t *mfn = ts_model_function(mf, fn->name, fn->firstlineno);
             if (!mfn)

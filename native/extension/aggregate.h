@@ -38,6 +38,10 @@ int ts_agg_function(int file, const char *name, int firstlineno);
 /* Charges ns to a line and its function (func may be -1). */
 void ts_agg_charge(int file, int func, int line, enum ts_charge_kind kind, uint64_t ns);
 
+/* Charges one GPU poll (utilisation %, GPU memory MB) to a line and its
+ * function (func may be -1). */
+void ts_agg_charge_gpu(int file, int func, int line, double util_percent, double memory_mb);
+
 /* Charges CPU time that reached no shown frame. */
 void ts_agg_charge_unattributed(uint64_t ns);
 

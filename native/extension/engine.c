@@ -15,6 +15,19 @@
  * lock or the GIL).  It is charged as system time to the line the thread is
  * at now, read from its frames under the GIL.  No signal ever interrupts a
  * blocked thread.
+ *
+ * GPU.  When the session polls GPUs (gpu_nvml.h), a drain pass that finds
+ * the previous poll at least GPU_POLL_NS old polls again and charges the
+ * reading -- utilisation % and GPU memory MB -- once to the line each
+ * running thread is at now (innermost shown frame, read under the GIL).  A
+ * thread is running if it used at least a tenth of the wall time since the
+ * previous poll on a CPU (a thread that spin-waits for the GPU does; one
+ * blocked in a queue does not); if none did (on a shown line), the thread
+ * that started the session is charged (it may be blocked in a
+ * synchronising call).  So a
+ * line's figure is the average GPU utilisation sampled while it was
+ * executing, not the GPU work it launched.  NVML is never called from the
+ * signal handler.
  */
 #include "engine.h"
 
@@ -26,6 +39,7 @@
 
 #include "aggregate.h"
 #include "drain_thread.h"
+#include "gpu_nvml.h"
 #include "hashmap.h"
 #include "ip_classes.h"
 #include "mem_hooks.h"
@@ -46,6 +60,11 @@ static int sweep_is_initial;         /* the pass inside start(): existing thread
 static PyThreadState *owner_tstate;  /* a thread state of the profiled interpreter */
 static ts_hashmap_t slot_index;      /* (tstate, tid) -> slot index + 1 */
 static int memory_on;                /* memory counting started by this session */
+static int gpu_on;                   /* NVML opened by this session, devices seen */
+static int gpu_seen;                 /* this session saw a GPU (for the report) */
+static uint64_t gpu_poll_ns;         /* CLOCK_MONOTONIC of the previous GPU poll */
+
+#define GPU_POLL_NS 200000000ULL     /* NVML's own samples come every ~200 ms */
 
 static double
 now_seconds(clockid_t clock)
@@ -164,6 +183,53 @@ charge_off_cpu(ts_thread_slot_t *s, PyThreadState *ts)
     charge_frames(frames, n, TS_CHARGE_SYSTEM, (uint64_t)off);
 }
 
+/* Charges one GPU reading to the line of thread state ts.  Returns 1, or 0
+ * if the thread is on no shown line. */
+static int
+charge_gpu(PyThreadState *ts, const ts_gpu_reading_t *r)
+{
+    ts_frame_t frames[TS_MAX_FRAMES];
+    int truncated, top_opcode, file, func, line;
+    int n = ts_py_read_frames(ts, frames, TS_MAX_FRAMES, &truncated, &top_opcode, NULL);
+    if (!innermost_shown(frames, n, &file, &func, &line))
+        return 0;
+    ts_agg_charge_gpu(file, func, line, r->util_percent, r->memory_mb);
+    return 1;
+}
+
+/* Polls the GPUs when due and charges the running threads' lines.  Call
+ * after sync_threads(): live slots carry the current sweep. */
+static void
+poll_gpu(void)
+{
+    if (!gpu_on)
+        return;
+    uint64_t now = ts_os_clock_ns(CLOCK_MONOTONIC);
+    uint64_t elapsed = now - gpu_poll_ns;
+    if (elapsed < GPU_POLL_NS)
+        return;
+    gpu_poll_ns = now;
+    ts_gpu_reading_t r;
+    int have = ts_gpu_poll(&r);
+    int charged = 0;
+    ts_thread_slot_t *owner = NULL;
+    for (int i = 0; i < ts_slot_count; i++) {
+        ts_thread_slot_t *s = ts_slots[i];
+        if (atomic_load(&s->state) != TS_SLOT_ACTIVE || s->generation != sweep)
+            continue;
+        uint64_t cpu = ts_os_clock_ns(s->cpu_clock);
+        uint64_t used = cpu - s->gpu_cpu_ns;
+        s->gpu_cpu_ns = cpu;
+        if (s->tstate == (const void *)owner_tstate)
+            owner = s;
+        if (!have || cpu == 0 || used < elapsed / 10)
+            continue;
+        charged |= charge_gpu((PyThreadState *)s->tstate, &r);
+    }
+    if (have && !charged && owner)
+        charge_gpu((PyThreadState *)owner->tstate, &r);
+}
+
 static int
 register_thread(PyThreadState *ts, pid_t tid)
 {
@@ -251,6 +317,7 @@ ts_engine_drain(void)
         return;
     sync_threads();
     drain_slots();
+    poll_gpu();
     drain_memory();
     counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
 }
@@ -300,6 +367,12 @@ ts_engine_start(void)
     memory_on = 0;
     if (config.memory && ts_mem_start(config.alloc_sample_bytes, config.copy_sample_bytes) == 0)
         memory_on = 1;
+    gpu_on = gpu_seen = 0;
+    ts_mem_busy_enter(); /* NVML's allocations are triscope's */
+    if (config.gpu && ts_gpu_open() > 0)
+        gpu_on = gpu_seen = 1;
+    ts_mem_busy_leave();
+    gpu_poll_ns = ts_os_clock_ns(CLOCK_MONOTONIC);
     running = 1;
     sweep_is_initial = 1;
     ts_mem_busy_enter();
@@ -326,6 +399,9 @@ ts_engine_stop(void)
     sync_threads();
     drain_slots();
     drain_memory();
+    if (gpu_on)
+        ts_gpu_close();
+    gpu_on = 0;
     counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
     running = 0;
     for (int i = 0; i < ts_slot_count; i++) {
@@ -358,6 +434,10 @@ ts_engine_build_model(ts_model_t *m)
     if (memory_on && ts_mem_stats_fill_model(m, m->elapsed_s) < 0)
         return -1;
     m->cpu_only = !memory_on;
+    m->gpu = gpu_seen;
+    if (ts_model_set_string(&m->gpu_device, gpu_seen ? ts_gpu_device_name() : "") < 0
+        || ts_model_set_string(&m->gpu_mode, config.gpu ? ts_gpu_mode() : "off") < 0)
+        return -1;
     return 0;
 }
 
@@ -426,5 +506,8 @@ ts_engine_after_fork_child(void)
     ts_drain_after_fork_child();
     drain_parked = 0;
     running = 0;
+    if (gpu_on)
+        ts_gpu_forget(); /* the parent's NVML session is not the child's */
+    gpu_on = 0;
     ts_hashmap_init(&slot_index);
 }

@@ -23,6 +23,7 @@ typedef struct ts_engine_config {
     int memory;              /* 1: memory and copy profiling (needs the preload) */
     uint64_t alloc_sample_bytes; /* mean bytes between allocation samples */
     uint64_t copy_sample_bytes;  /* mean bytes between copy samples */
+    int gpu;                 /* 1: poll NVIDIA GPUs through NVML (gpu_nvml.h) */
 } ts_engine_config_t;
 
 typedef struct ts_engine_counters {

@@ -25,17 +25,18 @@ configure_py(PyObject *self, PyObject *args, PyObject *kw)
     (void)self;
     static char *names[] = {"interval", "virtual_time", "root", "profile_all", "only",
                             "exclude", "library_dirs", "never_dirs", "call_opcodes",
-                            "signo", "memory", "alloc_sample_bytes", "copy_sample_bytes", NULL};
+                            "signo", "memory", "alloc_sample_bytes", "copy_sample_bytes",
+                            "gpu", NULL};
     double interval;
-    int virtual_time, profile_all, signo = 0, memory = 0;
+    int virtual_time, profile_all, signo = 0, memory = 0, gpu = 0;
     unsigned long long alloc_bytes = 512 * 1024, copy_bytes = 2 * 1024 * 1024;
     const char *root, *only, *exclude;
     PyObject *library, *never;
     Py_buffer opcodes;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dpspzzOOy*|ipKK", names, &interval,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dpspzzOOy*|ipKKp", names, &interval,
                                      &virtual_time, &root, &profile_all, &only, &exclude,
                                      &library, &never, &opcodes, &signo, &memory, &alloc_bytes,
-                                     &copy_bytes))
+                                     &copy_bytes, &gpu))
         return NULL;
     PyObject *keep_lib = NULL, *keep_never = NULL, *result = NULL;
     const char **lib = NULL, **nev = NULL;
@@ -51,6 +52,7 @@ configure_py(PyObject *self, PyObject *args, PyObject *kw)
     cfg.virtual_time = virtual_time;
     cfg.signo = signo;
     cfg.memory = memory;
+    cfg.gpu = gpu;
     cfg.alloc_sample_bytes = alloc_bytes > 0 ? alloc_bytes : 1;
     cfg.copy_sample_bytes = copy_bytes > 0 ? copy_bytes : 1;
     if (ts_filter_init(&cfg.filter, root, profile_all, only, exclude, lib, nev) < 0) {

@@ -183,6 +183,7 @@ ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
     }
     s->tid = ts_os_tid_from_cpu_clock(clock);
     s->last_cpu_ns = start_cpu_ns;
+    s->gpu_cpu_ns = start_cpu_ns;
     s->drain_cpu_ns = ts_os_clock_ns(clock);
     s->drain_wall_ns = ts_os_clock_ns(CLOCK_MONOTONIC);
     ts_rng_seed(&s->rng, seed ^ (uint64_t)s->tid);

@@ -47,6 +47,7 @@ typedef struct ts_thread_slot {
     ts_rng_t rng;            /* handler-owned once ACTIVE */
     uint64_t drain_cpu_ns;   /* CPU clock at the previous drain; drain only */
     uint64_t drain_wall_ns;  /* CLOCK_MONOTONIC at the previous drain; drain only */
+    uint64_t gpu_cpu_ns;     /* CPU clock at the previous GPU poll; drain only */
     ts_sample_ring_t *ring;  /* allocated once by the drain, reused */
     const char *stack_high;  /* top of the thread's C stack, or NULL; drain
                                 writes before ACTIVE, handler reads */

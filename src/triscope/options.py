@@ -29,6 +29,7 @@ class Options:
         self.outfile = None
         self.format = "text"         # "text", "json" or "html"
         self.cpu_only = False
+        self.gpu = True              # poll NVIDIA GPUs when NVML finds one
         self.reduced_profile = False
         self.profile_all = False
         self.profile_only = ""
@@ -58,7 +59,10 @@ def _build_parser():
     out.add_argument("--cpu-percent-threshold", type=float, default=1.0, metavar="PCT",
                      help="lines under this CPU %% count as idle (default 1)")
     what = p.add_argument_group("what to profile")
-    what.add_argument("--cpu-only", action="store_true", help="profile CPU time only")
+    what.add_argument("--cpu-only", action="store_true", help="profile CPU time only (no memory, no GPU)")
+    what.add_argument("--gpu", dest="gpu", action="store_true", default=None,
+                      help="profile NVIDIA GPU utilisation and memory (default: on when a GPU is found)")
+    what.add_argument("--no-gpu", dest="gpu", action="store_false", help="do not poll GPUs")
     what.add_argument("--profile-all", action="store_true",
                       help="show every file, libraries included (not only the program's directory)")
     what.add_argument("--profile-only", default="", metavar="S1,S2",
@@ -172,6 +176,7 @@ def parse(argv):
         _check_outfile(ns.outfile)
     o.outfile = ns.outfile
     o.cpu_only = ns.cpu_only
+    o.gpu = (not ns.cpu_only) if ns.gpu is None else ns.gpu
     o.reduced_profile = ns.reduced_profile
     o.profile_all = ns.profile_all
     o.profile_only = ns.profile_only

@@ -41,7 +41,7 @@ class _Session:
             library_dirs=scope.library_dirs(), never_dirs=scope.never_dirs(),
             call_opcodes=scope.call_opcodes(), memory=not o.cpu_only,
             alloc_sample_bytes=o.allocation_sampling_rate,
-            copy_sample_bytes=o.copy_sampling_rate)
+            copy_sample_bytes=o.copy_sampling_rate, gpu=o.gpu)
         os.register_at_fork(before=self.native.before_fork,
                             after_in_parent=self.native.after_fork_parent,
                             after_in_child=self._after_fork_child)
