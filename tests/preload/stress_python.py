@@ -4,8 +4,8 @@ Run with LD_PRELOAD=<preload library>.  Plays a minimal extension through
 ctypes (configure R = 64 KiB, start, drain), then: 4 threads allocate and
 copy; the main thread forks children (os.fork: they must run and exit 0),
 spawns subprocesses (subprocess uses vfork/posix_spawn: no atfork handlers
-run, the child must still exec cleanly), and uses multiprocessing's fork
-start method.  Prints "ok <events>" and exits 0 when everything survived.
+run, the child must still exec cleanly), and, once the threads are done,
+uses multiprocessing's fork start method.  Prints "ok <events>" and exits 0 when everything survived.
 """
 import multiprocessing
 import os
@@ -57,11 +57,15 @@ def main():
                              text=True).stdout
         ok &= out == "42\n"
         events += drain(api)
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        ok &= pool.map(square, range(20)) == [x * x for x in range(20)]
     stop.set()
     for w in workers:
         w.join()
+    # A fork-based Pool only once the allocating threads are done: forking a
+    # Pool while other threads run can deadlock a worker in CPython itself
+    # (locks held by those threads at fork time), with or without a
+    # preload; the os.fork loop above covers fork during allocation.
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        ok &= pool.map(square, range(20)) == [x * x for x in range(20)]
     api.stop()
     events += drain(api)
     print("ok" if ok else "FAILED", events)
