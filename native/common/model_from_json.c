@@ -226,6 +226,7 @@ read_lines(reader_t *r, ts_model_file_t *f, const ts_jv_t *lines)
             return out_of_memory(r);
         }
         l->st = stats_of(r, rec);
+        l->selected = 1; /* listed: with selected_only, exactly these */
         free(l->timeline);
         if (read_timeline(r, ts_jv_get(rec, "memory_samples"), &l->timeline,
                           &l->n_timeline) < 0) {
@@ -259,6 +260,7 @@ read_functions(reader_t *r, ts_model_file_t *f, const ts_jv_t *fns)
             return out_of_memory(r);
         }
         fn->st = stats_of(r, rec);
+        fn->selected = 1;
         fn->last_lineno = (int)num_in(rec, "end_function_line", lineno,
                                       TS_MODEL_JSON_MAX_LINENO);
     }
@@ -359,6 +361,7 @@ read_metadata(reader_t *r, const ts_jv_t *root, const ts_jv_t *tri)
     m->start_time_perf = num(root, "start_time_perf", 0.0);
     m->virtual_time = mode && strcmp(mode, "virtual") == 0;
     m->cpu_only = flag(tri, "cpu_only");
+    m->selected_only = flag(tri, "selected_only");
     m->memory = flag(root, "memory");
     m->max_footprint_mb = num_in(root, "max_footprint_mb", 0.0, HUGE_VAL);
     m->max_footprint_python_fraction = num_in(root, "max_footprint_python_fraction", 0.0, 1.0);

@@ -503,3 +503,25 @@ ts_model_enclosing_function(const ts_model_file_t *f, int lineno)
     }
     return NULL;
 }
+
+void
+ts_model_select(ts_model_t *m, const char *path, int first, int last)
+{
+    m->selected_only = 1;
+    for (size_t i = 0; i < m->n_files; i++) {
+        ts_model_file_t *f = &m->files[i];
+        if (strcmp(f->path, path) != 0) {
+            continue;
+        }
+        for (size_t k = 0; k < f->n_lines; k++) {
+            if (f->lines[k].lineno >= first && f->lines[k].lineno <= last) {
+                f->lines[k].selected = 1;
+            }
+        }
+        for (size_t k = 0; k < f->n_functions; k++) {
+            if (f->functions[k].lineno >= first && f->functions[k].lineno <= last) {
+                f->functions[k].selected = 1;
+            }
+        }
+    }
+}

@@ -53,6 +53,7 @@ typedef struct ts_model_line {
     size_t n_timeline;
     double leak_likelihood;    /* 0..1; > 0 only for reported leaks */
     double leak_velocity_mb_s; /* growth rate of the leak */
+    int selected;              /* in a selected function (see selected_only) */
 } ts_model_line_t;
 
 typedef struct ts_model_function {
@@ -60,6 +61,7 @@ typedef struct ts_model_function {
     int lineno;      /* first line (co_firstlineno) */
     int last_lineno; /* last line of the function seen in samples or source; >= lineno */
     ts_stats_t st;
+    int selected;    /* chosen with @profile (see selected_only) */
 } ts_model_function_t;
 
 typedef struct ts_model_file {
@@ -90,6 +92,8 @@ typedef struct ts_model {
     int virtual_time;         /* 1: CPU time only, no system column data */
     int cpu_only;             /* 1: memory profiling was off */
     unsigned ncpus;           /* usable CPUs, for n_core_utilization */
+    int selected_only;        /* 1: only selected lines and functions are
+                                 reported (functions chosen with @profile) */
 
     /* totals */
     double total_s;           /* denominator of every percentage: all charged
@@ -157,6 +161,11 @@ ts_model_line_t *ts_model_line(ts_model_file_t *f, int lineno);
 /* The function record (name, first line) in f, created if new.  Returns NULL
  * on allocation failure. */
 ts_model_function_t *ts_model_function(ts_model_file_t *f, const char *name, int lineno);
+
+/* Selects the function of file `path` that spans lines [first, last]: its
+ * lines and every function starting in that span, and switches the model to
+ * selected_only.  A file the model does not have is ignored. */
+void ts_model_select(ts_model_t *m, const char *path, int first, int last);
 
 /* Adds b into a. */
 void ts_stats_add(ts_stats_t *a, const ts_stats_t *b);

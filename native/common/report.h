@@ -51,6 +51,17 @@ ts_report_opts_t ts_report_opts_resolve(const ts_report_opts_t *o);
 int ts_report_shown(const ts_model_t *m, const ts_report_opts_t *o,
                     const ts_stats_t *st);
 
+/* The same for a line and a function, honouring the model's selection
+ * (selected_only: only selected ones, then the thresholds as above). */
+int ts_report_line_shown(const ts_model_t *m, const ts_report_opts_t *o,
+                         const ts_model_line_t *l);
+int ts_report_function_shown(const ts_model_t *m, const ts_report_opts_t *o,
+                             const ts_model_function_t *fn);
+
+/* Whether file f is reported at all: with a selection, only if it holds a
+ * selected line; otherwise always. */
+int ts_report_file_selected(const ts_model_t *m, const ts_model_file_t *f);
+
 /* Scalene-compatible JSON profile plus a "triscope" object. */
 int ts_report_json(const ts_model_t *m, const ts_report_opts_t *o, FILE *out);
 

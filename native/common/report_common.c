@@ -50,6 +50,34 @@ ts_report_shown(const ts_model_t *m, const ts_report_opts_t *o,
     return total > 0.0 && ts_model_percent(m, total) >= o->cpu_percent_threshold;
 }
 
+int
+ts_report_line_shown(const ts_model_t *m, const ts_report_opts_t *o,
+                     const ts_model_line_t *l)
+{
+    return (!m->selected_only || l->selected) && ts_report_shown(m, o, &l->st);
+}
+
+int
+ts_report_function_shown(const ts_model_t *m, const ts_report_opts_t *o,
+                         const ts_model_function_t *fn)
+{
+    return (!m->selected_only || fn->selected) && ts_report_shown(m, o, &fn->st);
+}
+
+int
+ts_report_file_selected(const ts_model_t *m, const ts_model_file_t *f)
+{
+    if (!m->selected_only) {
+        return 1;
+    }
+    for (size_t i = 0; i < f->n_lines; i++) {
+        if (f->lines[i].selected) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 char *
 ts_report_fixed(double v, int decimals, char *buf, size_t size)
 {

@@ -105,14 +105,14 @@ total_malloc_mb(const ts_model_t *m)
 
 /* The file's suspected leaks: {"<lineno>": {likelihood, velocity_mb_s}}. */
 static void
-write_leaks(ts_json_t *j, const ts_model_file_t *f)
+write_leaks(ts_json_t *j, const ts_model_t *m, const ts_model_file_t *f)
 {
     ts_json_key(j, "leaks");
     ts_json_begin_object(j);
     for (size_t i = 0; i < f->n_lines; i++) {
         const ts_model_line_t *l = &f->lines[i];
         char key[16];
-        if (!(l->leak_likelihood > 0.0)) {
+        if (!(l->leak_likelihood > 0.0) || (m->selected_only && !l->selected)) {
             continue;
         }
         snprintf(key, sizeof key, "%d", l->lineno);
@@ -138,7 +138,7 @@ write_file(ts_json_t *j, const ts_model_t *m, const ts_report_opts_t *o,
     for (size_t i = 0; i < f->n_lines; i++) {
         const ts_model_line_t *l = &f->lines[i];
         const ts_model_function_t *fn;
-        if (!ts_report_shown(m, o, &l->st)) {
+        if (!ts_report_line_shown(m, o, l)) {
             continue;
         }
         fn = ts_model_enclosing_function(f, l->lineno);
@@ -152,14 +152,14 @@ write_file(ts_json_t *j, const ts_model_t *m, const ts_report_opts_t *o,
     ts_json_begin_array(j);
     for (size_t i = 0; i < f->n_functions; i++) {
         const ts_model_function_t *fn = &f->functions[i];
-        if (ts_report_shown(m, o, &fn->st)) {
+        if (ts_report_function_shown(m, o, fn)) {
             write_record(j, m, fn->lineno, fn->name, &fn->st, fn->lineno,
                          fn->last_lineno, NULL, all_mb);
         }
     }
     ts_json_end_array(j);
 
-    write_leaks(j, f);
+    write_leaks(j, m, f);
     kv_empty_array(j, "imports");
     ts_json_end_object(j);
 }
@@ -173,6 +173,9 @@ write_triscope(ts_json_t *j, const ts_model_t *m)
     ts_json_kv_int(j, "schema_version", TS_JSON_SCHEMA_VERSION);
     ts_json_kv_string(j, "version", m->triscope_version);
     ts_json_kv_string(j, "python_version", m->python_version);
+    if (m->selected_only) {
+        ts_json_kv_bool(j, "selected_only", 1);
+    }
     ts_json_kv_string(j, "mode", m->virtual_time ? "virtual" : "wall");
     ts_json_kv_double(j, "sampling_interval_s", m->sampling_interval_s);
     ts_json_kv_double(j, "total_time_s", m->total_s);
@@ -188,6 +191,9 @@ write_triscope(ts_json_t *j, const ts_model_t *m)
     ts_json_key(j, "files");
     ts_json_begin_object(j);
     for (size_t i = 0; i < m->n_files; i++) {
+        if (!ts_report_file_selected(m, &m->files[i])) {
+            continue;
+        }
         ts_json_key(j, m->files[i].path);
         ts_json_begin_object(j);
         ts_json_kv_uint(j, "n_lines", m->files[i].n_lines);
@@ -235,7 +241,9 @@ ts_report_json(const ts_model_t *m, const ts_report_opts_t *o, FILE *out)
     ts_json_key(&j, "files");
     ts_json_begin_object(&j);
     for (size_t i = 0; i < m->n_files; i++) {
-        write_file(&j, m, &opts, &m->files[i], all_mb);
+        if (ts_report_file_selected(m, &m->files[i])) {
+            write_file(&j, m, &opts, &m->files[i], all_mb);
+        }
     }
     ts_json_end_object(&j);
     write_triscope(&j, m);

@@ -479,12 +479,13 @@ compare_functions(const void *a, const void *b)
 /* Whether a function belongs in the summary: it has time (or, with memory,
  * allocated something) and is shown under the options. */
 static int
-summarised(const text_ctx_t *c, const ts_stats_t *st)
+summarised(const text_ctx_t *c, const ts_model_function_t *fn)
 {
+    const ts_stats_t *st = &fn->st;
     int busy = ts_stats_total(st) > 0.0 ||
                (c->m->memory && st->malloc_mb >= BLANK_BELOW_MB) ||
                (c->m->gpu && st->gpu_util_sum > 0.0);
-    return busy && ts_report_shown(c->m, &c->o, st);
+    return busy && ts_report_function_shown(c->m, &c->o, fn);
 }
 
 /* The function summary of f, most time first.  Returns 0, or -1 with errno
@@ -504,7 +505,7 @@ put_function_summary(const text_ctx_t *c, const ts_model_file_t *f)
         return -1;
     }
     for (size_t i = 0; i < f->n_functions; i++) {
-        if (summarised(c, &f->functions[i].st)) {
+        if (summarised(c, &f->functions[i])) {
             list[n++] = &f->functions[i];
         }
     }
@@ -552,7 +553,7 @@ static int
 has_shown_line(const text_ctx_t *c, const ts_model_file_t *f)
 {
     for (size_t i = 0; i < f->n_lines; i++) {
-        if (ts_report_shown(c->m, &c->o, &f->lines[i].st)) {
+        if (ts_report_line_shown(c->m, &c->o, &f->lines[i])) {
             return 1;
         }
     }
@@ -567,7 +568,7 @@ put_file(text_ctx_t *c, const ts_model_file_t *f)
     char pct[32], s1[32], s2[32];
     int hidden = 0;
 
-    if (c->o.reduced && !has_shown_line(c, f)) {
+    if ((c->o.reduced || c->m->selected_only) && !has_shown_line(c, f)) {
         return 0;
     }
     c->lw = label_width(f);
@@ -587,7 +588,7 @@ put_file(text_ctx_t *c, const ts_model_file_t *f)
     put_table_header(c, "source");
     for (size_t i = 0; i < f->n_lines; i++) {
         const ts_model_line_t *l = &f->lines[i];
-        if (!ts_report_shown(c->m, &c->o, &l->st)) {
+        if (!ts_report_line_shown(c->m, &c->o, l)) {
             hidden = 1;
             continue;
         }

@@ -154,21 +154,47 @@ raise_output_error(const char *path, const char *why, PyObject *bad_profile)
     PyErr_SetFromErrnoWithFilename(PyExc_OSError, path ? path : "<stdout>");
 }
 
+/* Restricts the report to the functions in `selection`, a list of (path,
+ * first line, last line) tuples (the functions decorated with @profile);
+ * None or an empty list selects everything.  Returns 0, or -1 with an
+ * exception set. */
+static int
+apply_selection(ts_model_t *m, PyObject *selection)
+{
+    if (selection == Py_None)
+        return 0;
+    PyObject *seq = PySequence_Fast(selection, "selection must be a list of (path, first, last)");
+    if (!seq)
+        return -1;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+        const char *path;
+        int first, last;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, i), "sii", &path, &first, &last)) {
+            Py_DECREF(seq);
+            return -1;
+        }
+        ts_model_select(m, path, first, last);
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
 static PyObject *
 write_report_py(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
     static char *names[] = {"format", "path", "program", "entrypoint_dir", "args", "reduced",
                             "threshold", "color", "width", "cpu_only", "python_version",
-                            "version", "ncpus", "html_assets", "malloc_threshold", NULL};
+                            "version", "ncpus", "html_assets", "malloc_threshold",
+                            "selection", NULL};
     const char *format, *path, *program, *entry_dir, *pyver, *version;
-    PyObject *argv, *assets_obj = Py_None;
+    PyObject *argv, *assets_obj = Py_None, *selection = Py_None;
     int reduced, color, width, cpu_only, ncpus;
     double threshold, malloc_threshold = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi|Od", names, &format, &path, &program,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi|OdO", names, &format, &path, &program,
                                      &entry_dir, &argv, &reduced, &threshold, &color, &width,
                                      &cpu_only, &pyver, &version, &ncpus, &assets_obj,
-                                     &malloc_threshold))
+                                     &malloc_threshold, &selection))
         return NULL;
     int fmt = parse_format(format);
     ts_html_assets_t assets;
@@ -202,6 +228,8 @@ write_report_py(PyObject *self, PyObject *args, PyObject *kw)
     m->cpu_only = cpu_only;
     m->ncpus = ncpus > 0 ? (unsigned)ncpus : 1;
     ts_model_finish(m);
+    if (apply_selection(m, selection) < 0)
+        goto done;
     ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
                              .color = color, .width = width,
                              .malloc_threshold_mb = malloc_threshold};

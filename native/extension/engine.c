@@ -47,6 +47,7 @@
 #include "os_linux.h"
 #include "pycompat/pycompat.h"
 #include "resolve.h"
+#include "session_control.h"
 #include "sampler.h"
 
 /* All owned by the GIL holder. */
@@ -63,6 +64,10 @@ static int memory_on;                /* memory counting started by this session 
 static int gpu_on;                   /* NVML opened by this session, devices seen */
 static int gpu_seen;                 /* this session saw a GPU (for the report) */
 static uint64_t gpu_poll_ns;         /* CLOCK_MONOTONIC of the previous GPU poll */
+static int started;                  /* tables hold a session (kept across stop) */
+static int paused;                   /* running, but sampling suspended */
+static double active_since;          /* CLOCK_MONOTONIC start of the active stretch */
+static double elapsed_before;        /* active seconds before active_since */
 
 #define GPU_POLL_NS 200000000ULL     /* NVML's own samples come every ~200 ms */
 
@@ -92,6 +97,16 @@ int
 ts_engine_running(void)
 {
     return running;
+}
+
+/* Profiled wall time: the active stretches only (not stopped or paused). */
+static double
+elapsed_now(void)
+{
+    double e = elapsed_before;
+    if (running && !paused)
+        e += now_seconds(CLOCK_MONOTONIC) - active_since;
+    return e;
 }
 
 /* Finds the innermost frame in a shown file.  Returns 1 and sets the site,
@@ -315,11 +330,78 @@ ts_engine_drain(void)
 {
     if (!running)
         return;
+    if (!paused) {
+        sync_threads();
+        drain_slots();
+        poll_gpu();
+        drain_memory();
+        counters.elapsed_s = elapsed_now();
+    }
+    ts_control_tick();
+}
+
+/* Deletes every thread's timer after draining its ring; slots go back to
+ * the pool.  GIL held. */
+static void
+retire_all_slots(void)
+{
+    for (int i = 0; i < ts_slot_count; i++) {
+        ts_thread_slot_t *s = ts_slots[i];
+        if (atomic_load(&s->state) == TS_SLOT_FREE)
+            continue;
+        ts_slot_retire(s);
+        drain_ring(s);
+        ts_slot_release(s);
+    }
+    ts_hashmap_clear(&slot_index);
+}
+
+/* Registers every live thread, charging only what they do from now on. */
+static void
+register_existing_threads(void)
+{
+    sweep_is_initial = 1;
+    sync_threads();
+    sweep_is_initial = 0;
+}
+
+void
+ts_engine_pause(void)
+{
+    if (!running || paused)
+        return;
+    ts_mem_busy_enter();
+    if (memory_on)
+        ts_mem_stop();
     sync_threads();
     drain_slots();
-    poll_gpu();
     drain_memory();
-    counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
+    retire_all_slots();
+    elapsed_before = elapsed_now();
+    counters.elapsed_s = elapsed_before;
+    paused = 1;
+    ts_mem_busy_leave();
+}
+
+void
+ts_engine_unpause(void)
+{
+    if (!running || !paused)
+        return;
+    ts_mem_busy_enter();
+    paused = 0;
+    active_since = now_seconds(CLOCK_MONOTONIC);
+    if (memory_on && ts_mem_start(config.alloc_sample_bytes, config.copy_sample_bytes) < 0)
+        memory_on = 0;
+    gpu_poll_ns = ts_os_clock_ns(CLOCK_MONOTONIC);
+    register_existing_threads();
+    ts_mem_busy_leave();
+}
+
+int
+ts_engine_paused(void)
+{
+    return running && paused;
 }
 
 static int
@@ -332,8 +414,10 @@ pick_signal(void)
     return SIGRTMIN + 6;
 }
 
-int
-ts_engine_start(void)
+/* Starts a session (fresh: forgetting the previous one's statistics) or
+ * resumes the stopped one. */
+static int
+start_session(int fresh)
 {
     const char *why = ts_py_unsupported_reason();
     if (why) {
@@ -357,34 +441,52 @@ ts_engine_start(void)
         }
         sampler_installed = 1;
     }
-    ts_resolve_reset();
-    ts_agg_reset(&config.filter);
     ts_hashmap_clear(&slot_index);
-    memset(&counters, 0, sizeof counters);
-    counters.start_wall = now_seconds(CLOCK_REALTIME);
-    counters.start_mono = now_seconds(CLOCK_MONOTONIC);
-    ts_mem_stats_reset(counters.start_mono);
+    double now = now_seconds(CLOCK_MONOTONIC);
+    if (fresh || !started) {
+        ts_resolve_reset();
+        ts_agg_reset(&config.filter);
+        memset(&counters, 0, sizeof counters);
+        counters.start_wall = now_seconds(CLOCK_REALTIME);
+        counters.start_mono = now;
+        ts_mem_stats_reset(counters.start_mono);
+        elapsed_before = 0;
+        gpu_seen = 0;
+        started = 1;
+    }
+    active_since = now;
+    paused = 0;
     memory_on = 0;
     if (config.memory && ts_mem_start(config.alloc_sample_bytes, config.copy_sample_bytes) == 0)
         memory_on = 1;
-    gpu_on = gpu_seen = 0;
+    gpu_on = 0;
     ts_mem_busy_enter(); /* NVML's allocations are triscope's */
     if (config.gpu && ts_gpu_open() > 0)
         gpu_on = gpu_seen = 1;
     ts_mem_busy_leave();
     gpu_poll_ns = ts_os_clock_ns(CLOCK_MONOTONIC);
     running = 1;
-    sweep_is_initial = 1;
     ts_mem_busy_enter();
-    sync_threads();
+    register_existing_threads();
     ts_mem_busy_leave();
-    sweep_is_initial = 0;
     if (ts_drain_thread_start(config.interval_ns) < 0) {
         ts_engine_stop();
         PyErr_SetFromErrno(PyExc_OSError);
         return -1;
     }
     return 0;
+}
+
+int
+ts_engine_start(void)
+{
+    return start_session(1);
+}
+
+int
+ts_engine_resume(void)
+{
+    return start_session(0);
 }
 
 void
@@ -394,33 +496,28 @@ ts_engine_stop(void)
         return;
     ts_mem_busy_enter();
     ts_drain_thread_stop();
-    if (memory_on)
+    if (memory_on && !paused)
         ts_mem_stop();
-    sync_threads();
-    drain_slots();
-    drain_memory();
+    if (!paused) {
+        sync_threads();
+        drain_slots();
+        drain_memory();
+    }
     if (gpu_on)
         ts_gpu_close();
     gpu_on = 0;
-    counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
+    elapsed_before = elapsed_now();
+    counters.elapsed_s = elapsed_before;
     running = 0;
-    for (int i = 0; i < ts_slot_count; i++) {
-        ts_thread_slot_t *s = ts_slots[i];
-        if (atomic_load(&s->state) == TS_SLOT_FREE)
-            continue;
-        ts_slot_retire(s);
-        drain_ring(s);
-        ts_slot_release(s);
-    }
-    ts_hashmap_clear(&slot_index);
+    paused = 0;
+    retire_all_slots();
     ts_mem_busy_leave();
 }
 
 int
 ts_engine_build_model(ts_model_t *m)
 {
-    if (running)
-        counters.elapsed_s = now_seconds(CLOCK_MONOTONIC) - counters.start_mono;
+    counters.elapsed_s = elapsed_now();
     m->elapsed_s = counters.elapsed_s;
     m->start_time_absolute = counters.start_wall;
     m->start_time_perf = counters.start_mono;
@@ -506,6 +603,9 @@ ts_engine_after_fork_child(void)
     ts_drain_after_fork_child();
     drain_parked = 0;
     running = 0;
+    paused = 0;
+    started = 0;
+    ts_control_after_fork_child();
     if (gpu_on)
         ts_gpu_forget(); /* the parent's NVML session is not the child's */
     gpu_on = 0;

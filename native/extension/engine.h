@@ -46,6 +46,19 @@ int ts_engine_memory(void);
  * held.  Returns 0 or -1 with a Python exception set. */
 int ts_engine_start(void);
 
+/* Starts sampling again after stop(), adding to the statistics gathered so
+ * far (the first call starts a session).  GIL held.  Returns 0 or -1. */
+int ts_engine_resume(void);
+
+/* Suspends sampling in place: the session, the drain thread and the
+ * statistics stay; timers and memory counting stop, and time until
+ * unpause() is not profiled.  GIL held (any thread, the drain included). */
+void ts_engine_pause(void);
+void ts_engine_unpause(void);
+
+/* 1 while running but paused. */
+int ts_engine_paused(void);
+
 /* Stops sampling and drains everything.  GIL held.  Safe to call twice and
  * from the drain thread itself (then it does not join it). */
 void ts_engine_stop(void);

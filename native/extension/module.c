@@ -18,6 +18,7 @@
 #include "pycompat/pycompat.h"
 #include "report.h"
 #include "sampler.h"
+#include "session_control.h"
 
 static PyObject *
 configure_py(PyObject *self, PyObject *args, PyObject *kw)
@@ -176,11 +177,74 @@ after_fork_child_py(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+resume_py(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    if (ts_engine_resume() < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+pause_py(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    ts_engine_pause();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+unpause_py(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    ts_engine_unpause();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+paused_py(PyObject *self, PyObject *unused)
+{
+    (void)self, (void)unused;
+    return PyBool_FromLong(ts_engine_paused());
+}
+
+static PyObject *
+watch_control_py(PyObject *self, PyObject *path)
+{
+    (void)self;
+    const char *p = NULL;
+    if (path != Py_None && !(p = PyUnicode_AsUTF8(path)))
+        return NULL;
+    if (ts_control_watch_file(p) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+set_periodic_py(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *callback;
+    double seconds = 0;
+    if (!PyArg_ParseTuple(args, "O|d", &callback, &seconds) || ts_control_set_periodic(callback, seconds) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure_py, METH_VARARGS | METH_KEYWORDS,
      "Set the sampling interval, time mode and file filter (while stopped)."},
     {"start", start_py, METH_NOARGS, "Start sampling every Python thread."},
     {"stop", stop_py, METH_NOARGS, "Stop sampling and drain every sample."},
+    {"resume", resume_py, METH_NOARGS, "Start again after stop(), keeping the statistics."},
+    {"pause", pause_py, METH_NOARGS, "Suspend sampling in place (the session stays)."},
+    {"unpause", unpause_py, METH_NOARGS, "Undo pause()."},
+    {"paused", paused_py, METH_NOARGS, "True while running but paused."},
+    {"watch_control", watch_control_py, METH_O,
+     "Pause/unpause when the file's content becomes off/on (None: stop watching)."},
+    {"set_periodic", set_periodic_py, METH_VARARGS,
+     "Call callback every `seconds` from the drain thread (None: stop)."},
     {"running", running_py, METH_NOARGS, "True while sampling."},
     {"memory", memory_py, METH_NOARGS, "True if memory profiling is running."},
     {"preload_present", preload_present_py, METH_NOARGS,

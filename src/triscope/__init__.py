@@ -5,3 +5,19 @@ C (``triscope._native``); this package is the thin shell around it.
 """
 
 __version__ = "0.1.0"
+
+_API = ("profile", "start", "stop", "snapshot", "profiling")
+
+
+def __getattr__(name):
+    # Imported on first use: `import triscope` stays cheap for the programs
+    # it profiles.
+    if name in _API:
+        from triscope import api
+
+        return getattr(api, name)
+    if name in ("load_ipython_extension", "unload_ipython_extension"):
+        from triscope import magics
+
+        return getattr(magics, name)
+    raise AttributeError(f"module 'triscope' has no attribute '{name}'")

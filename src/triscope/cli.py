@@ -13,21 +13,30 @@ def _fail(message, status=2):
     sys.exit(status)
 
 
-def _load_native():
+def load_native_or_raise():
+    """The C engine, or RuntimeError("triscope: why not")."""
     if not (3, 9) <= sys.version_info[:2] <= (3, 13):
-        _fail("triscope supports CPython 3.9 to 3.13; this is %d.%d.%d" % sys.version_info[:3], 1)
-    try:
-        import sysconfig
+        raise RuntimeError("triscope: triscope supports CPython 3.9 to 3.13; this is %d.%d.%d"
+                           % sys.version_info[:3])
+    import sysconfig
 
-        if sysconfig.get_config_var("Py_GIL_DISABLED"):
-            _fail("the free-threaded CPython build is not supported yet; use a build with the GIL", 1)
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        raise RuntimeError("triscope: the free-threaded CPython build is not supported yet; use a build with the GIL")
+    try:
         from triscope import _native
     except ImportError as e:
-        _fail(f"the C engine (triscope._native) cannot be loaded: {e}", 1)
+        raise RuntimeError(f"triscope: the C engine (triscope._native) cannot be loaded: {e}")
     why = _native.unsupported_reason()
     if why:
-        _fail(why, 1)
+        raise RuntimeError("triscope: " + why)
     return _native
+
+
+def _load_native():
+    try:
+        return load_native_or_raise()
+    except RuntimeError as e:
+        _fail(str(e)[len("triscope: "):], 1)
 
 
 def main(argv=None):
@@ -40,6 +49,14 @@ def main(argv=None):
         opts = options.parse(argv)
     except options.UsageError as e:
         _fail(str(e))
+    if opts.control:
+        from triscope import control
+
+        try:
+            control.send(opts.control[1], opts.control[0])
+        except control.ControlError as e:
+            _fail(str(e), 1)
+        sys.exit(0)
     if sys.platform != "linux":
         _fail("triscope currently runs on Linux only", 1)
     from triscope import launcher

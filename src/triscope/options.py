@@ -40,6 +40,10 @@ class Options:
         self.allocation_sampling_rate = 256 * 1024
         self.copy_sampling_rate = 1024 * 1024
         self.malloc_threshold = 1.0
+        self.start_off = False       # --off: start with sampling suspended
+        self.profile_interval = 0.0  # seconds between interim profiles; 0: none
+        self.children = True         # profile Python child processes too
+        self.control = None          # ("on" | "off", pid): control another run
 
 
 def _build_parser():
@@ -79,6 +83,16 @@ def _build_parser():
                       help="mean bytes copied between copy samples (default 1048576)")
     out.add_argument("--malloc-threshold", type=float, default=1.0, metavar="MB",
                      help="with --reduced-profile, lines allocating less than MB count as idle (default 1)")
+    ctl = p.add_argument_group("control")
+    ctl.add_argument("--off", action="store_true",
+                     help="start with profiling suspended (resume: triscope --on --pid N, or triscope.start())")
+    ctl.add_argument("--on", action="store_true", help="with --pid: resume profiling of process N")
+    ctl.add_argument("--pid", type=int, metavar="N",
+                     help="with --on/--off: resume or suspend the profiling of running process N")
+    ctl.add_argument("--profile-interval", type=float, default=0.0, metavar="SECONDS",
+                     help="rewrite the output file every SECONDS while the program runs")
+    ctl.add_argument("--no-children", dest="children", action="store_false",
+                     help="do not profile the Python processes the program starts")
     p.add_argument("--version", action="version", version="triscope " + __version__)
     p.add_argument("-m", dest="module", metavar="MODULE", help="run a library module as a script")
     return p
@@ -153,6 +167,19 @@ def parse(argv):
     own, target, program_args = _split(parser, list(argv))
     ns = parser.parse_args(own)
     o = Options()
+    if ns.on and ns.off:
+        raise UsageError("choose only one of --on and --off")
+    if ns.pid is not None:
+        if not (ns.on or ns.off):
+            raise UsageError("--pid needs --on or --off")
+        if target:
+            raise UsageError("--on/--off --pid N controls a running process; give no program")
+        if ns.pid <= 0:
+            raise UsageError("--pid must be a process id")
+        o.control = ("on" if ns.on else "off", ns.pid)
+        return o
+    if ns.on:
+        raise UsageError("--on needs --pid N (profiling is on by default)")
     if target[:1] == ["-m"]:
         o.module = target[1]
     elif target:
@@ -171,6 +198,8 @@ def parse(argv):
         raise UsageError("--copy-sampling-rate must be between 4096 and 17179869184 bytes")
     if ns.malloc_threshold < 0:
         raise UsageError("--malloc-threshold must not be negative")
+    if ns.profile_interval < 0 or (ns.profile_interval and not ns.outfile):
+        raise UsageError("--profile-interval needs --outfile and a positive number of seconds")
     o.format = _choose_format(ns)
     if ns.outfile:
         _check_outfile(ns.outfile)
@@ -187,4 +216,7 @@ def parse(argv):
     o.allocation_sampling_rate = ns.allocation_sampling_rate
     o.copy_sampling_rate = ns.copy_sampling_rate
     o.malloc_threshold = ns.malloc_threshold
+    o.start_off = ns.off
+    o.profile_interval = ns.profile_interval
+    o.children = ns.children
     return o

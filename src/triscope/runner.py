@@ -16,7 +16,7 @@ import signal
 import sys
 import types
 
-from triscope import __version__, scope
+from triscope import __version__, api, scope
 
 
 class _Session:
@@ -31,8 +31,9 @@ class _Session:
         self.finished = False
         self.kill_with_sigint = False
         self.code = None  # the target's top-level code object
+        self.control_path = None  # see triscope.control
 
-    def start(self):
+    def configure(self):
         o = self.opts
         self.native.configure(
             interval=o.cpu_sampling_rate, virtual_time=o.use_virtual_time,
@@ -45,19 +46,82 @@ class _Session:
         os.register_at_fork(before=self.native.before_fork,
                             after_in_parent=self.native.after_fork_parent,
                             after_in_child=self._after_fork_child)
+
+    def start(self):
+        from triscope import control
+
+        o = self.opts
+        self.configure()
         atexit.register(self.finish)
         self.native.watch_sigterm(self.finish)
         self.native.start()
+        if o.start_off:
+            self.native.pause()
+        api.attach(self)
+        self.control_path = control.register(self.pid, "off" if o.start_off else "on")
+        if self.control_path:
+            self.native.watch_control(self.control_path)
+            if o.start_off or control.in_background():
+                state = "off: resume it with" if o.start_off else "on: suspend it with"
+                verb = "--on" if o.start_off else "--off"
+                print(f"triscope: profiling of process {self.pid} is {state} "
+                      f"`triscope {verb} --pid {self.pid}`", file=sys.stderr)
+        if o.profile_interval:
+            self.native.set_periodic(self._write_interim, o.profile_interval)
+
+    def set_enabled(self, on):
+        """triscope.start()/stop() in the program: resume or suspend sampling,
+        and say so in the control file so that `--on/--off --pid` still act."""
+        if self.finished or os.getpid() != self.pid:
+            return
+        if on:
+            self.native.unpause()
+        else:
+            self.native.pause()
+        if self.control_path:
+            from triscope import control
+
+            control.register(self.pid, "on" if on else "off")
+            self.native.watch_control(self.control_path)
+
+    def snapshot(self):
+        """The profile so far, as the dict the JSON report holds."""
+        import json
+        import tempfile
+
+        fd, path = tempfile.mkstemp(prefix="triscope-snapshot-", suffix=".json")
+        os.close(fd)
+        try:
+            self.native.write_report(path=path, **self._report_kwargs("json", False))
+            with open(path, encoding="utf-8") as f:
+                return json.load(f)
+        finally:
+            os.unlink(path)
 
     def _after_fork_child(self):
         self.native.after_fork_child()
         self.finished = True  # the child never writes the parent's profile
+
+    def _write_interim(self):
+        """--profile-interval: rewrites the output file (atomically) with the
+        profile so far.  Runs on the drain thread."""
+        if self.finished or os.getpid() != self.pid:
+            return
+        try:
+            self.native.write_report(path=self._outfile(), **self._report_kwargs(self.opts.format, False))
+        except OSError:
+            pass  # the final write reports problems
 
     def finish(self):
         """Stops sampling and writes the profile, once, in the original process."""
         if self.finished or os.getpid() != self.pid:
             return
         self.finished = True
+        self.native.set_periodic(None)
+        self.native.watch_control(None)
+        from triscope import control
+
+        control.unregister(self.control_path)
         self.native.stop()
         self.native.unwatch_sigterm()
         for stream in (sys.stdout, sys.stderr):
@@ -71,26 +135,34 @@ class _Session:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGINT)
 
-    def _write(self):
+    def _outfile(self):
+        return self.opts.outfile
+
+    def _report_kwargs(self, fmt, to_tty):
         import shutil
 
         o = self.opts
-        to_tty = o.outfile is None and os.isatty(1)
         width = shutil.get_terminal_size((132, 24)).columns if to_tty else int(os.environ.get("COLUMNS", "132") or 132)
         kwargs = dict(
-            format=o.format, program=self.program, entrypoint_dir=self.entry_dir,
+            format=fmt, program=self.program, entrypoint_dir=self.entry_dir,
             args=list(o.args), reduced=o.reduced_profile, threshold=o.cpu_percent_threshold,
             malloc_threshold=o.malloc_threshold or 1e-9,  # 0 would mean "the default"
-            color=to_tty and o.format == "text" and not os.environ.get("NO_COLOR"),
+            color=to_tty and fmt == "text" and not os.environ.get("NO_COLOR"),
             width=max(40, width), cpu_only=not self.native.memory(),
             python_version="%d.%d.%d" % sys.version_info[:3], version=__version__,
-            ncpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-        if o.format == "html":
+            ncpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+            selection=api.selection())
+        if fmt == "html":
             from triscope import html_assets
 
             kwargs["html_assets"] = html_assets.load()
+        return kwargs
+
+    def _write(self):
+        o = self.opts
+        kwargs = self._report_kwargs(o.format, o.outfile is None and os.isatty(1))
         try:
-            self.native.write_report(path=o.outfile, **kwargs)
+            self.native.write_report(path=self._outfile(), **kwargs)
             return
         except OSError as e:
             where = o.outfile or "standard output"
@@ -108,6 +180,24 @@ class _Session:
         except OSError as e2:
             print(f"triscope: could not write the profile to {where} ({reason}) nor to {fallback} ({e2.strerror})",
                   file=sys.stderr)
+
+
+class PlainSession(_Session):
+    """triscope.start() in a plain `python` process: profiles until stop(),
+    keeps the statistics for snapshot(), writes nothing at exit."""
+
+    def start(self):
+        self.configure()
+        atexit.register(self.native.stop)
+        self.native.start()
+
+    def set_enabled(self, on):
+        if os.getpid() != self.pid:
+            return
+        if on:
+            self.native.resume()
+        else:
+            self.native.stop()
 
 
 def _strip_own_frames(tb):
@@ -156,6 +246,10 @@ def run(native, opts):
     normal completion (the interpreter then exits and the atexit hook writes
     the profile)."""
     keep_alive = sys.modules.get("__main__")  # triscope's own __main__ must outlive the swap
+    import builtins
+
+    if not hasattr(builtins, "profile"):
+        builtins.profile = api.profile
     if opts.module:
         import runpy
 
