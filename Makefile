@@ -10,7 +10,7 @@ VPY := $(VENV)/bin/python
 venv:
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
-	$(VPY) -m pip install --quiet pytest
+	$(VPY) -m pip install --quiet pytest ipython
 	$(VPY) -m pip install --quiet --force-reinstall --no-deps .
 
 # Set up and profile the bundled demo program.

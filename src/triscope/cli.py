@@ -5,8 +5,6 @@ exit status 2 (usage) or 1 (the program itself could not start).
 """
 import sys
 
-from triscope import options
-
 
 def _fail(message, status=2):
     print(f"triscope: error: {message}", file=sys.stderr)
@@ -41,6 +39,15 @@ def _load_native():
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    from triscope import launcher
+
+    if launcher.in_stage_two():
+        launcher.restore_environment()
+    elif sys.platform == "linux" and launcher.wants_preload(argv):
+        # Returns only on failure; then the profile says "memory": false.
+        launcher.reexec_with_preload(argv)
+    from triscope import options
+
     if argv[:1] == ["view"]:  # a subcommand; a script named view is run as ./view
         from triscope import view
 
@@ -59,15 +66,6 @@ def main(argv=None):
         sys.exit(0)
     if sys.platform != "linux":
         _fail("triscope currently runs on Linux only", 1)
-    from triscope import launcher
-
-    if launcher.in_stage_two():
-        launcher.restore_environment()
-    elif not opts.cpu_only:
-        # Returns only on failure; the program's stderr stays untouched and
-        # the profile says "memory": false.
-        launcher.reexec_with_preload(argv)
-        opts.cpu_only = True
     native = _load_native()
     if not opts.cpu_only and not native.preload_present():
         opts.cpu_only = True

@@ -6,22 +6,53 @@ The preload library must be in the process from its first instruction
 (LD_PRELOAD is read by the dynamic loader only at exec), hence the re-exec.
 Paths with spaces or colons cannot be written in LD_PRELOAD; the library's
 directory then goes into LD_LIBRARY_PATH and LD_PRELOAD names the file only.
+
+Stage 1 is one extra interpreter start-up, so it is kept lean: it decides
+from the command line alone (no argparse, no json) whether to re-execute,
+and leaves every check and error message to stage 2.
 """
-import importlib.util
+import importlib.machinery
 import os
 import sys
 
 _STAGE = "TRISCOPE_STAGE"
-_SAVED = "TRISCOPE_SAVED_ENV"
+_SAVED = "TRISCOPE_SAVED_"  # + name: the user's value; absent: it was unset
 _NAMES = ("LD_PRELOAD", "LD_LIBRARY_PATH")
+
+# triscope's options that take a value (tests check this against options.py)
+VALUE_OPTIONS = frozenset((
+    "--outfile", "-o", "--cpu-percent-threshold", "--profile-only", "--profile-exclude",
+    "--cpu-sampling-rate", "--allocation-sampling-rate", "--copy-sampling-rate",
+    "--malloc-threshold", "--pid", "--profile-interval"))
+# options that need no preload (or run no program)
+_NO_PRELOAD = frozenset(("--cpu-only", "--help", "-h", "--version", "--pid", "--on"))
+
+
+def wants_preload(argv):
+    """Whether a run with these arguments profiles memory: a program is given
+    and triscope's own options (those before it) do not say otherwise."""
+    if argv[:1] in (["view"], ["merge"]):
+        return False
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--" or arg == "-" or not arg.startswith("-") or (arg.startswith("-m") and not arg.startswith("--")):
+            return True
+        if arg.split("=", 1)[0] in _NO_PRELOAD:
+            return False
+        i += 2 if arg in VALUE_OPTIONS else 1
+    return False
 
 
 def preload_library():
     """The ONE place that locates the preload library: next to the compiled
     extension, as the build installed it.  None if it is missing."""
-    spec = importlib.util.find_spec("triscope._preload")
-    origin = spec.origin if spec else None
-    return origin if origin and os.path.isfile(origin) else None
+    here = os.path.dirname(os.path.abspath(__file__))
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = os.path.join(here, "_preload" + suffix)
+        if os.path.isfile(path):
+            return path
+    return None
 
 
 def in_stage_two():
@@ -31,14 +62,15 @@ def in_stage_two():
 def reexec_with_preload(argv):
     """Replaces this process with `python -m triscope argv...` under the
     preload library.  Returns (only) if that is impossible, with a reason."""
-    import json
     import subprocess
 
     lib = preload_library()
     if lib is None:
         return "the preload library (triscope._preload) is not installed"
     env = dict(os.environ)
-    env[_SAVED] = json.dumps({name: os.environ.get(name) for name in _NAMES})
+    for name in _NAMES:
+        if name in env:
+            env[_SAVED + name] = env[name]
     env[_STAGE] = "2"
     if " " in lib or ":" in lib:
         directory, name = os.path.split(lib)
@@ -59,18 +91,10 @@ def reexec_with_preload(argv):
 def restore_environment():
     """Stage 2: put back the variables stage 1 changed, so that children of
     the target see the environment the user gave."""
-    saved = os.environ.pop(_SAVED, None)
     os.environ.pop(_STAGE, None)
-    if saved is None:
-        return
-    import json
-
-    try:
-        values = json.loads(saved)
-    except ValueError:
-        return
     for name in _NAMES:
-        if values.get(name) is None:
+        saved = os.environ.pop(_SAVED + name, None)
+        if saved is None:
             os.environ.pop(name, None)
         else:
-            os.environ[name] = values[name]
+            os.environ[name] = saved

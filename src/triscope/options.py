@@ -188,6 +188,12 @@ def parse(argv):
     else:
         raise UsageError("no program to profile: give a script (triscope prog.py) or -m module")
     o.args = list(program_args)
+    _apply(ns, o)
+    return o
+
+
+def _apply(ns, o):
+    """Checks the parsed options and copies them into o."""
     if not 0.0001 <= ns.cpu_sampling_rate <= 10:
         raise UsageError("--cpu-sampling-rate must be between 0.0001 and 10 seconds")
     if not 0 <= ns.cpu_percent_threshold <= 100:
@@ -219,4 +225,21 @@ def parse(argv):
     o.start_off = ns.off
     o.profile_interval = ns.profile_interval
     o.children = ns.children
-    return o
+
+
+def parse_magic(tokens):
+    """For the IPython magics: triscope's options at the front of tokens,
+    then the statement.  Returns (Options, statement tokens)."""
+    parser = _build_parser()
+    takes_value = _takes_value(parser)
+    i = 0
+    while i < len(tokens) and tokens[i].startswith("--"):
+        i += 2 if tokens[i] in takes_value else 1
+    ns = parser.parse_args(tokens[:i])
+    o = Options()
+    if ns.outfile:
+        raise UsageError("the magics show the report inline; --outfile is not available")
+    if ns.pid is not None or ns.on or ns.off or ns.profile_interval:
+        raise UsageError("--on/--off/--pid/--profile-interval are not available in the magics")
+    _apply(ns, o)
+    return o, tokens[i:]

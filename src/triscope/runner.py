@@ -19,6 +19,21 @@ import types
 from triscope import __version__, api, scope
 
 
+_fork_session = None  # the session the at-fork hooks act on (set by configure)
+
+
+def _before_fork():
+    _fork_session.native.before_fork()
+
+
+def _after_fork_parent():
+    _fork_session.native.after_fork_parent()
+
+
+def _after_fork_child():
+    _fork_session._after_fork_child()
+
+
 class _Session:
     """State of the one profiling run in this process (main thread only)."""
 
@@ -32,6 +47,8 @@ class _Session:
         self.kill_with_sigint = False
         self.code = None  # the target's top-level code object
         self.control_path = None  # see triscope.control
+        self.children_dir = None  # where child processes leave their profiles (triscope.children)
+        self.write_dir = None     # in a child: where to leave this process's profile
 
     def configure(self):
         o = self.opts
@@ -43,15 +60,21 @@ class _Session:
             call_opcodes=scope.call_opcodes(), memory=not o.cpu_only,
             alloc_sample_bytes=o.allocation_sampling_rate,
             copy_sample_bytes=o.copy_sampling_rate, gpu=o.gpu)
-        os.register_at_fork(before=self.native.before_fork,
-                            after_in_parent=self.native.after_fork_parent,
-                            after_in_child=self._after_fork_child)
+        global _fork_session
+        if _fork_session is None:
+            os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_parent,
+                                after_in_child=_after_fork_child)
+        _fork_session = self
 
     def start(self):
         from triscope import control
 
         o = self.opts
         self.configure()
+        if o.children:
+            from triscope import children
+
+            self.children_dir = children.prepare(self)
         atexit.register(self.finish)
         self.native.watch_sigterm(self.finish)
         self.native.start()
@@ -101,6 +124,20 @@ class _Session:
     def _after_fork_child(self):
         self.native.after_fork_child()
         self.finished = True  # the child never writes the parent's profile
+        if self.opts.children and (self.children_dir or self.write_dir):
+            self._become_child(self.write_dir or self.children_dir)
+
+    def _become_child(self, directory):
+        """In a fork child: a fresh session of the child's own, written into
+        the parent's children directory when the child ends."""
+        from triscope import children
+
+        self.pid = os.getpid()
+        self.write_dir, self.children_dir, self.control_path = directory, None, None
+        self.finished = self.kill_with_sigint = False
+        self.native.watch_sigterm(self.finish)
+        self.native.start()
+        children.write_profile_at_exit(self)
 
     def _write_interim(self):
         """--profile-interval: rewrites the output file (atomically) with the
@@ -130,12 +167,20 @@ class _Session:
             except Exception:
                 pass
         self._write()
+        if self.children_dir:
+            from triscope import children
+
+            children.cleanup(self.children_dir)
         if self.kill_with_sigint:
             # `python prog.py` dies by SIGINT after an uncaught KeyboardInterrupt.
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGINT)
 
     def _outfile(self):
+        if self.write_dir:
+            from triscope import children
+
+            return children.profile_path(self.write_dir)
         return self.opts.outfile
 
     def _report_kwargs(self, fmt, to_tty):
@@ -160,7 +205,19 @@ class _Session:
 
     def _write(self):
         o = self.opts
+        if self.write_dir:  # a child: JSON for the parent, quietly
+            try:
+                self.native.write_report(path=self._outfile(), **self._report_kwargs("json", False))
+            except OSError:
+                pass
+            return
         kwargs = self._report_kwargs(o.format, o.outfile is None and os.isatty(1))
+        if self.children_dir:
+            from triscope import children
+
+            found = children.collected(self.children_dir)
+            if found:
+                kwargs["merge_paths"] = found
         try:
             self.native.write_report(path=self._outfile(), **kwargs)
             return
@@ -180,6 +237,23 @@ class _Session:
         except OSError as e2:
             print(f"triscope: could not write the profile to {where} ({reason}) nor to {fallback} ({e2.strerror})",
                   file=sys.stderr)
+
+
+class ChildSession(_Session):
+    """A Python child process of a profiled program (triscope.children)."""
+
+    def __init__(self, native, opts, program, entry_dir, write_dir):
+        super().__init__(native, opts, program, entry_dir)
+        self.write_dir = write_dir
+
+    def start(self):
+        from triscope import children
+
+        self.configure()
+        atexit.register(self.finish)
+        self.native.watch_sigterm(self.finish)
+        self.native.start()
+        children.write_profile_at_exit(self)
 
 
 class PlainSession(_Session):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (PROGRAMS, PY, REPO, all_line_records, base_env, describe, find_file,
+from conftest import (run_plain, PROGRAMS, PY, REPO, all_line_records, base_env, describe, find_file,
                       line_record, load_json, pct, profile_json, run_triscope,
                       truth_lines)
 
@@ -363,3 +363,11 @@ def test_outfile_is_directory(engine, tmp_path):
     d.mkdir()
     proc = run_triscope(["--outfile", d, BUSY, "0.2"])
     _one_line_error(proc, "outdir.json")
+
+
+def test_stage_one_knows_which_options_take_values(engine):
+    """Stage 1 decides about the re-exec without argparse; its list of
+    value-taking options must be the parser's."""
+    proc = run_plain(["-c", "from triscope import launcher, options\n"
+                      "print(sorted((options._takes_value(options._build_parser()) - {\"-m\"}) ^ launcher.VALUE_OPTIONS))"])
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", describe(proc)

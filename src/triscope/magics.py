@@ -1,0 +1,107 @@
+"""IPython / Jupyter magics: ``%load_ext triscope``, then
+
+    %scrun [options] statement      profile one statement
+    %%triscope [options]            profile the cell
+
+The report is shown inline: the HTML report in a notebook (in a sandboxed
+iframe, so its script cannot touch the notebook), the text report in a
+terminal IPython.  The cell is written to a temporary file first, so the
+report can show its source.  Memory is profiled only when the kernel itself
+was started with the preload library (``triscope`` cannot re-execute a
+running kernel); otherwise the magic says so and profiles CPU.
+"""
+import html
+import os
+import shlex
+import tempfile
+
+from triscope import options, runner
+
+_NO_MEMORY = ("triscope: memory profiling needs the preload library in the kernel process; "
+              "profiling CPU only (start the kernel with LD_PRELOAD set to triscope's _preload library "
+              "to profile memory too)")
+
+
+class Report:
+    """What a magic returns: HTML in a notebook, text in a terminal."""
+
+    def __init__(self, text, page):
+        self.text = text
+        self.page = page
+
+    def _repr_html_(self):
+        return ('<iframe sandbox="allow-scripts" style="width:100%;height:600px;border:0" srcdoc="'
+                + html.escape(self.page, quote=True) + '"></iframe>')
+
+    def __repr__(self):
+        return self.text
+
+
+class _MagicSession(runner._Session):
+    def start(self):
+        self.configure()
+        self.native.start()
+
+
+def _run(code_text, opts, namespace, counter=[0]):
+    from triscope import cli, html_assets
+
+    native = cli.load_native_or_raise()
+    notes = []
+    if not opts.cpu_only and not native.preload_present():
+        opts.cpu_only = True
+        notes.append(_NO_MEMORY)
+    opts.children = False
+    counter[0] += 1
+    directory = tempfile.mkdtemp(prefix="triscope-cell-")
+    path = os.path.join(directory, f"cell{counter[0]}.py")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(code_text)
+    code = compile(code_text, path, "exec", dont_inherit=True)
+    session = _MagicSession(native, opts, f"cell {counter[0]}", directory)
+    session.start()
+    try:
+        exec(code, namespace)
+    finally:
+        native.stop()
+        outputs = {}
+        for fmt in ("text", "html"):
+            out = os.path.join(directory, "report." + fmt)
+            kwargs = session._report_kwargs(fmt, False)
+            if fmt == "html":
+                kwargs["html_assets"] = html_assets.load()
+            native.write_report(path=out, **kwargs)
+            with open(out, encoding="utf-8") as f:
+                outputs[fmt] = f.read()
+        import shutil
+
+        shutil.rmtree(directory, ignore_errors=True)
+    return Report(outputs["text"], outputs["html"]), notes
+
+
+def _magic(line, cell, shell):
+    try:
+        opts, rest = options.parse_magic(shlex.split(line or ""))
+    except (options.UsageError, ValueError) as e:
+        print(f"triscope: error: {e}")
+        return None
+    source = cell if cell is not None else " ".join(rest)
+    if cell is not None and rest:
+        print("triscope: error: %%triscope takes options only; the cell is the code")
+        return None
+    if not source.strip():
+        print("triscope: error: nothing to profile")
+        return None
+    report, notes = _run(source, opts, shell.user_ns)
+    for note in notes:
+        print(note)
+    return report
+
+
+def load_ipython_extension(ipython):
+    ipython.register_magic_function(lambda line: _magic(line, None, ipython), "line", "scrun")
+    ipython.register_magic_function(lambda line, cell: _magic(line, cell, ipython), "cell", "triscope")
+
+
+def unload_ipython_extension(ipython):
+    pass

@@ -1,0 +1,11 @@
+"""A Python child started by spawn_children.py: spins on its TRUTH line and
+reports the interpreter flags it was given."""
+import json
+import sys
+import time
+
+end = time.process_time() + 0.4
+while time.process_time() < end:  # TRUTH:child
+    pass
+print(json.dumps({"unbuffered": not sys.stdout.line_buffering and sys.flags.verbose == 0,
+                  "warnoptions": sys.warnoptions, "argv": sys.argv[1:]}), flush=True)
