@@ -27,10 +27,10 @@ _BOOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_boot")
 def prepare(session):
     """In the top-level session, before the target starts: returns the
     directory the children write into."""
-    import tempfile
-
     o = session.opts
-    directory = tempfile.mkdtemp(prefix="triscope-children-")
+    base = os.environ.get("TMPDIR") or "/tmp"
+    directory = os.path.join(base, f"triscope-children-{os.getpid()}-{os.urandom(6).hex()}")
+    os.mkdir(directory, 0o700)
     os.environ[ENV] = json.dumps({
         "dir": directory, "root": session.entry_dir, "interval": o.cpu_sampling_rate,
         "virtual_time": o.use_virtual_time, "profile_all": o.profile_all,
