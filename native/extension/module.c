@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "binding_merge.h"
 #include "binding_report.h"
 #include "bindings_common.h"
 #include "drain_thread.h"
@@ -206,7 +207,8 @@ PyMODINIT_FUNC
 PyInit__native(void)
 {
     PyObject *m = PyModule_Create(&module);
-    if (m && PyModule_AddFunctions(m, ts_report_methods) < 0)
+    if (m && (PyModule_AddFunctions(m, ts_report_methods) < 0
+              || PyModule_AddFunctions(m, ts_merge_methods) < 0))
         Py_CLEAR(m);
     return m;
 }

@@ -16,7 +16,7 @@ import signal
 import sys
 import types
 
-from triscope import __version__, scope
+from triscope import __version__, options, scope
 
 
 class _Session:
@@ -90,7 +90,7 @@ class _Session:
 
             kwargs["html_assets"] = html_assets.load()
         try:
-            self.native.write_report(path=o.outfile, **kwargs)
+            self.native.write_report(path=options.expand_outfile(o.outfile), **kwargs)
             return
         except OSError as e:
             where = o.outfile or "standard output"
