@@ -271,9 +271,8 @@ ts_model_set_args(ts_model_t *m, const char *const *argv, size_t argc)
     return 0;
 }
 
-/* The file named path, or NULL if m has none. */
-static ts_model_file_t *
-find_file(ts_model_t *m, const char *path)
+ts_model_file_t *
+ts_model_find_file(const ts_model_t *m, const char *path)
 {
     for (size_t i = 0; i < m->n_files; i++) {
         if (strcmp(m->files[i].path, path) == 0) {
@@ -295,7 +294,7 @@ add_file(ts_model_t *m, const char *path, const char *source, int min_lines)
     if (!path) {
         path = "";
     }
-    f = find_file(m, path);
+    f = ts_model_find_file(m, path);
     if (f) {
         return grow_lines(f, want) < 0 ? NULL : f;
     }

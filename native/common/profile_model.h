@@ -153,6 +153,9 @@ ts_model_file_t *ts_model_add_file(ts_model_t *m, const char *path, int min_line
 ts_model_file_t *ts_model_add_file_text(ts_model_t *m, const char *path,
                                         const char *source, int min_lines);
 
+/* The file named path, or NULL if m has none. */
+ts_model_file_t *ts_model_find_file(const ts_model_t *m, const char *path);
+
 /* The line record for lineno in f, growing the file with empty lines if
  * lineno is past its end.  Returns NULL if lineno < 1 or on allocation
  * failure. */

@@ -7,7 +7,8 @@
  * write_report first writes the JSON into memory, exactly as --json would
  * write it with the same options, and renders that; render_profile renders
  * the saved bytes.  So `triscope view` reproduces a run's report byte for
- * byte. */
+ * byte.  binding_merge.c writes a merged profile through the same path
+ * (ts_write_model_py). */
 #include "binding_report.h"
 
 #include <errno.h>
@@ -16,13 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "binding_merge.h"
 #include "bindings_common.h"
 #include "engine.h"
 #include "profile_model.h"
 #include "report.h"
-
-/* Longest one-line reason a bad profile gets. */
-#define REASON_SIZE 512
 
 /* Opens the destination: a temporary file next to `path` (renamed into place
  * once complete, so a reader never sees half a profile), or a duplicate of
@@ -77,17 +76,26 @@ parse_assets(PyObject *obj, ts_html_assets_t *a)
     return 0;
 }
 
-/* "json", "text" or "html" to 0, 1, 2; -1 with ValueError otherwise. */
-static int
-parse_format(const char *format)
+int
+ts_report_format_arg(const char *format, PyObject *assets_obj, ts_html_assets_t *assets)
 {
     static const char *const names[] = {"json", "text", "html"};
-    for (int i = 0; i < 3; i++) {
+    int fmt = -1;
+    for (int i = 0; i < 3 && fmt < 0; i++) {
         if (strcmp(format, names[i]) == 0)
-            return i;
+            fmt = i;
     }
-    PyErr_Format(PyExc_ValueError, "unknown report format '%s'", format);
-    return -1;
+    if (fmt < 0) {
+        PyErr_Format(PyExc_ValueError, "unknown report format '%s'", format);
+        return -1;
+    }
+    if (parse_assets(assets_obj, assets) < 0)
+        return -1;
+    if (fmt == 2 && !assets->page) {
+        PyErr_SetString(PyExc_ValueError, "the HTML report needs html_assets");
+        return -1;
+    }
+    return fmt;
 }
 
 /* Writes one report to path (atomically) or stdout.  json_model: write the
@@ -131,6 +139,31 @@ write_output(const char *path, int fmt, const ts_model_t *json_model, const char
     return rc;
 }
 
+/* Writes m (finished) as fmt: JSON directly, text or HTML drawn from its
+ * JSON written to memory.  Pure C (runs without the GIL).  Returns 0, or
+ * -1 with errno (EINVAL: the reason in why). */
+static int
+write_model(const char *path, int fmt, const ts_model_t *m, const ts_report_opts_t *opts,
+            const ts_html_assets_t *assets, char *why, size_t why_size)
+{
+    char *json = NULL;
+    size_t len = 0;
+    int rc, saved_errno;
+    if (fmt == 0)
+        return write_output(path, fmt, m, NULL, 0, opts, NULL, why, why_size);
+    /* the JSON profile, in memory, as --json would write it */
+    FILE *mem = open_memstream(&json, &len);
+    rc = mem ? ts_report_json(m, opts, mem) : -1;
+    if (mem && fclose(mem) != 0)
+        rc = -1;
+    if (rc == 0)
+        rc = write_output(path, fmt, NULL, json, len, opts, assets, why, why_size);
+    saved_errno = errno;
+    free(json);
+    errno = saved_errno;
+    return rc;
+}
+
 /* Converts write_output's failure into an exception: an unreadable profile
  * is a ValueError for render_profile (the user's file) but an OSError for
  * write_report (the run's own JSON: a bug, which the runner reports like a
@@ -143,11 +176,7 @@ raise_output_error(const char *path, const char *why, PyObject *bad_profile)
             PyErr_SetString(PyExc_ValueError, why);
         }
         else {
-            PyObject *e = PyObject_CallFunction(PyExc_OSError, "is", EINVAL, why);
-            if (e) {
-                PyErr_SetObject(PyExc_OSError, e);
-                Py_DECREF(e);
-            }
+            ts_raise_oserror(EINVAL, why);
         }
         return;
     }
@@ -179,6 +208,22 @@ apply_selection(ts_model_t *m, PyObject *selection)
     return 0;
 }
 
+PyObject *
+ts_write_model_py(const char *path, int fmt, const ts_model_t *m, const ts_report_opts_t *opts,
+                  const ts_html_assets_t *assets)
+{
+    char why[TS_REPORT_REASON_SIZE] = "";
+    int rc;
+    Py_BEGIN_ALLOW_THREADS
+    rc = write_model(path, fmt, m, opts, assets, why, sizeof why);
+    Py_END_ALLOW_THREADS
+    if (rc != 0) {
+        raise_output_error(path, why, PyExc_OSError);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 write_report_py(PyObject *self, PyObject *args, PyObject *kw)
 {
@@ -186,29 +231,23 @@ write_report_py(PyObject *self, PyObject *args, PyObject *kw)
     static char *names[] = {"format", "path", "program", "entrypoint_dir", "args", "reduced",
                             "threshold", "color", "width", "cpu_only", "python_version",
                             "version", "ncpus", "html_assets", "malloc_threshold",
-                            "selection", NULL};
+                            "merge_paths", "selection", NULL};
     const char *format, *path, *program, *entry_dir, *pyver, *version;
-    PyObject *argv, *assets_obj = Py_None, *selection = Py_None;
+    PyObject *argv, *assets_obj = Py_None, *merge_paths = Py_None, *selection = Py_None;
     int reduced, color, width, cpu_only, ncpus;
     double threshold, malloc_threshold = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi|OdO", names, &format, &path, &program,
-                                     &entry_dir, &argv, &reduced, &threshold, &color, &width,
-                                     &cpu_only, &pyver, &version, &ncpus, &assets_obj,
-                                     &malloc_threshold, &selection))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "szssOpdpipssi|OdOO", names, &format, &path,
+                                     &program, &entry_dir, &argv, &reduced, &threshold, &color,
+                                     &width, &cpu_only, &pyver, &version, &ncpus, &assets_obj,
+                                     &malloc_threshold, &merge_paths, &selection))
         return NULL;
-    int fmt = parse_format(format);
     ts_html_assets_t assets;
-    if (fmt < 0 || parse_assets(assets_obj, &assets) < 0)
+    int fmt = ts_report_format_arg(format, assets_obj, &assets);
+    if (fmt < 0)
         return NULL;
-    if (fmt == 2 && !assets.page) {
-        PyErr_SetString(PyExc_ValueError, "the HTML report needs html_assets");
-        return NULL;
-    }
     PyObject *keep = NULL, *result = NULL;
     const char **argv_c = ts_string_array(argv, &keep);
     ts_model_t *m = argv_c ? ts_model_new() : NULL;
-    char *json = NULL;
-    size_t len = 0;
     if (!m) {
         if (argv_c)
             PyErr_NoMemory();
@@ -227,36 +266,17 @@ write_report_py(PyObject *self, PyObject *args, PyObject *kw)
     }
     m->cpu_only = cpu_only;
     m->ncpus = ncpus > 0 ? (unsigned)ncpus : 1;
-    ts_model_finish(m);
-    if (apply_selection(m, selection) < 0)
-        goto done;
     ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
                              .color = color, .width = width,
                              .malloc_threshold_mb = malloc_threshold};
-    char why[REASON_SIZE] = "";
-    int rc;
-    Py_BEGIN_ALLOW_THREADS
-    if (fmt == 0) {
-        rc = write_output(path, fmt, m, NULL, 0, &opts, NULL, why, sizeof why);
-    }
-    else {
-        /* the JSON profile, in memory, as --json would write it */
-        FILE *mem = open_memstream(&json, &len);
-        rc = mem ? ts_report_json(m, &opts, mem) : -1;
-        if (mem && fclose(mem) != 0)
-            rc = -1;
-        if (rc == 0)
-            rc = write_output(path, fmt, NULL, json, len, &opts, &assets, why, sizeof why);
-    }
-    Py_END_ALLOW_THREADS
-    if (rc != 0) {
-        raise_output_error(path, why, PyExc_OSError);
+    /* child profiles: one that cannot be read is skipped with a warning */
+    if (merge_paths != Py_None && ts_merge_path_list(m, merge_paths, stderr) < 0)
         goto done;
-    }
-    Py_INCREF(Py_None);
-    result = Py_None;
+    ts_model_finish(m);
+    if (apply_selection(m, selection) < 0)
+        goto done;
+    result = ts_write_model_py(path, fmt, m, &opts, &assets);
 done:
-    free(json);
     ts_model_free(m);
     free(argv_c);
     Py_XDECREF(keep);
@@ -280,19 +300,17 @@ render_profile_py(PyObject *self, PyObject *args, PyObject *kw)
         return NULL;
     PyObject *result = NULL;
     ts_html_assets_t assets;
-    int fmt = parse_format(format);
-    if (fmt < 0 || parse_assets(assets_obj, &assets) < 0)
+    int fmt = ts_report_format_arg(format, assets_obj, &assets);
+    if (fmt < 0)
         goto done;
-    if (fmt == 0 || (fmt == 2 && !assets.page)) {
-        PyErr_SetString(PyExc_ValueError,
-                        fmt == 0 ? "render_profile draws 'text' or 'html'"
-                                 : "the HTML report needs html_assets");
+    if (fmt == 0) {
+        PyErr_SetString(PyExc_ValueError, "render_profile draws 'text' or 'html'");
         goto done;
     }
     ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
                              .color = color, .width = width,
                              .malloc_threshold_mb = malloc_threshold};
-    char why[REASON_SIZE] = "";
+    char why[TS_REPORT_REASON_SIZE] = "";
     int rc;
     Py_BEGIN_ALLOW_THREADS
     rc = write_output(path, fmt, NULL, data.buf, (size_t)data.len, &opts, &assets, why,
@@ -312,7 +330,8 @@ done:
 PyMethodDef ts_report_methods[] = {
     {"write_report", (PyCFunction)(void (*)(void))write_report_py, METH_VARARGS | METH_KEYWORDS,
      "Write the profile as 'json', 'text' or 'html' to a path (atomically) or to stdout (path "
-     "None); 'html' needs html_assets=(page, css, js)."},
+     "None); 'html' needs html_assets=(page, css, js).  merge_paths: JSON profiles (of child "
+     "processes) merged in first; one that cannot be read is skipped with a warning."},
     {"render_profile", (PyCFunction)(void (*)(void))render_profile_py,
      METH_VARARGS | METH_KEYWORDS,
      "Draw a saved JSON profile (bytes) as 'text' or 'html' to a path or stdout; ValueError "

@@ -27,3 +27,12 @@ ts_string_array(PyObject *seq, PyObject **keep)
     return out;
 }
 
+void
+ts_raise_oserror(int err, const char *message)
+{
+    PyObject *e = PyObject_CallFunction(PyExc_OSError, "is", err, message);
+    if (e) {
+        PyErr_SetObject((PyObject *)Py_TYPE(e), e);
+        Py_DECREF(e);
+    }
+}

@@ -1,5 +1,5 @@
 /* bindings_common.h -- helpers for the Python binding files (module.c,
- * binding_report.c): argument conversion only. */
+ * binding_report.c, binding_merge.c): argument and error conversion only. */
 #ifndef TRISCOPE_BINDINGS_COMMON_H
 #define TRISCOPE_BINDINGS_COMMON_H
 
@@ -9,5 +9,9 @@
  * pointers, valid while *keep lives (the caller releases *keep and frees the
  * array).  Returns NULL with an exception set. */
 const char **ts_string_array(PyObject *seq, PyObject **keep);
+
+/* Raises OSError(err, message): the subclass errno err selects
+ * (FileNotFoundError for ENOENT...), message its one-line strerror. */
+void ts_raise_oserror(int err, const char *message);
 
 #endif

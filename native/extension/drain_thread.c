@@ -58,13 +58,19 @@ out:
 static void
 run_terminate(void)
 {
+    int die = 1;
     if (term_callback) {
         PyObject *r = PyObject_CallObject(term_callback, NULL);
         if (!r)
             PyErr_Clear();
+        /* False: another thread is already ending the process (it is
+         * writing the profile and waits for this thread): let it. */
+        die = r != Py_False;
         Py_XDECREF(r);
     }
     ts_drain_unwatch_sigterm();
+    if (!die)
+        return;
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -215,6 +221,24 @@ ts_drain_unwatch_sigterm(void)
         sigaction(SIGTERM, &dfl, NULL);
     }
     sigterm_installed = 0;
+}
+
+void
+ts_drain_release_sigterm(void)
+{
+    int pending = 0;
+    if (!thread_alive && wake_fds[0] >= 0) {
+        char buf[16];
+        ssize_t n;
+        while ((n = read(wake_fds[0], buf, sizeof buf)) > 0) {
+            for (ssize_t i = 0; i < n; i++)
+                pending |= buf[i] == WAKE_TERM;
+        }
+    }
+    int ours = sigterm_installed;
+    ts_drain_unwatch_sigterm();
+    if (pending && ours)
+        kill(getpid(), SIGTERM); /* default action now: the process ends as it should have */
 }
 
 void

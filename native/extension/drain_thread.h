@@ -31,11 +31,17 @@ const void *ts_drain_thread_state(void);
 
 /* Installs a SIGTERM handler if SIGTERM has its default action; `callback`
  * (a new reference is taken) is called on the drain thread with the GIL
- * before the process dies.  GIL held. */
+ * before the process dies; if it returns False, the process is left to end
+ * by itself (another thread is already ending it) and the thread stops.  GIL held. */
 int ts_drain_watch_sigterm(PyObject *callback);
 
 /* Restores SIGTERM's default action if the handler is still ours. */
 void ts_drain_unwatch_sigterm(void);
+
+/* The end of a session (GIL held, drain thread stopped): undoes
+ * watch_sigterm, and if a SIGTERM arrived since the drain thread stopped
+ * (while the profile was being written), lets it end the process now. */
+void ts_drain_release_sigterm(void);
 
 /* In a fork child: forgets the (non-existent) thread and the SIGTERM hook. */
 void ts_drain_after_fork_child(void);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "binding_merge.h"
 #include "binding_report.h"
 #include "bindings_common.h"
 #include "drain_thread.h"
@@ -149,7 +150,7 @@ static PyObject *
 unwatch_sigterm_py(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
-    ts_drain_unwatch_sigterm();
+    ts_drain_release_sigterm();
     Py_RETURN_NONE;
 }
 
@@ -254,7 +255,7 @@ static PyMethodDef methods[] = {
      "Why this interpreter cannot be profiled, or None."},
     {"watch_sigterm", watch_sigterm_py, METH_O,
      "On SIGTERM (if it has its default action), call callback, then die by SIGTERM."},
-    {"unwatch_sigterm", unwatch_sigterm_py, METH_NOARGS, "Undo watch_sigterm."},
+    {"unwatch_sigterm", unwatch_sigterm_py, METH_NOARGS, "Undo watch_sigterm; a SIGTERM that arrived since stop() ends the process now."},
     {"before_fork", before_fork_py, METH_NOARGS, "os.register_at_fork(before=...)."},
     {"after_fork_parent", after_fork_parent_py, METH_NOARGS, "os.register_at_fork(after_in_parent=...)."},
     {"after_fork_child", after_fork_child_py, METH_NOARGS, "os.register_at_fork(after_in_child=...)."},
@@ -270,7 +271,8 @@ PyMODINIT_FUNC
 PyInit__native(void)
 {
     PyObject *m = PyModule_Create(&module);
-    if (m && PyModule_AddFunctions(m, ts_report_methods) < 0)
+    if (m && (PyModule_AddFunctions(m, ts_report_methods) < 0
+              || PyModule_AddFunctions(m, ts_merge_methods) < 0))
         Py_CLEAR(m);
     return m;
 }

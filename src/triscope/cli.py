@@ -52,6 +52,10 @@ def main(argv=None):
         from triscope import view
 
         view.main(argv[1:])
+    if argv[:1] == ["merge"]:  # likewise
+        from triscope import merge
+
+        merge.main(argv[1:])
     try:
         opts = options.parse(argv)
     except options.UsageError as e:

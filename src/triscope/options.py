@@ -142,6 +142,35 @@ def _choose_format(ns):
     return "text"
 
 
+def expand_outfile(pattern, pid=None, host=None):
+    """The outfile name pattern with ``%p`` replaced by pid (default: this
+    process's), ``%h`` by host (default: socket.gethostname()) and ``%%`` by
+    ``%``, so that the processes of one program (fork children, MPI ranks on
+    several hosts) each write their own profile.  Any other ``%`` stays as it
+    is.  None stays None (standard output)."""
+    if pattern is None or "%" not in pattern:
+        return pattern
+    out, i = [], 0
+    while i < len(pattern):
+        pair = pattern[i:i + 2]
+        if pair == "%p":
+            out.append(str(os.getpid() if pid is None else pid))
+        elif pair == "%h":
+            if host is None:
+                import socket
+
+                host = socket.gethostname()
+            out.append(host)
+        elif pair == "%%":
+            out.append("%")
+        else:
+            out.append(pattern[i])
+            i += 1
+            continue
+        i += 2
+    return "".join(out)
+
+
 def _check_outfile(path):
     if os.path.isdir(path):
         raise UsageError(f"cannot write the profile to '{path}': it is a directory")
@@ -208,7 +237,7 @@ def _apply(ns, o):
         raise UsageError("--profile-interval needs --outfile and a positive number of seconds")
     o.format = _choose_format(ns)
     if ns.outfile:
-        _check_outfile(ns.outfile)
+        _check_outfile(expand_outfile(ns.outfile))
     o.outfile = ns.outfile
     o.cpu_only = ns.cpu_only
     o.gpu = (not ns.cpu_only) if ns.gpu is None else ns.gpu

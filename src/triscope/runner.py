@@ -16,7 +16,7 @@ import signal
 import sys
 import types
 
-from triscope import __version__, api, scope
+from triscope import __version__, api, options, scope
 
 
 _fork_session = None  # the session the at-fork hooks act on (set by configure)
@@ -49,6 +49,9 @@ class _Session:
         self.control_path = None  # see triscope.control
         self.children_dir = None  # where child processes leave their profiles (triscope.children)
         self.write_dir = None     # in a child: where to leave this process's profile
+        import _thread
+
+        self._finishing = _thread.allocate_lock()  # one finish at a time (see _finish_on_sigterm)
 
     def configure(self):
         o = self.opts
@@ -76,7 +79,7 @@ class _Session:
 
             self.children_dir = children.prepare(self)
         atexit.register(self.finish)
-        self.native.watch_sigterm(self.finish)
+        self.native.watch_sigterm(self._finish_on_sigterm)
         self.native.start()
         if o.start_off:
             self.native.pause()
@@ -132,10 +135,13 @@ class _Session:
         the parent's children directory when the child ends."""
         from triscope import children
 
+        import _thread
+
         self.pid = os.getpid()
+        self._finishing = _thread.allocate_lock()
         self.write_dir, self.children_dir, self.control_path = directory, None, None
         self.finished = self.kill_with_sigint = False
-        self.native.watch_sigterm(self.finish)
+        self.native.watch_sigterm(self._finish_on_sigterm)
         self.native.start()
         children.write_profile_at_exit(self)
 
@@ -149,8 +155,26 @@ class _Session:
         except OSError:
             pass  # the final write reports problems
 
+    def _finish_on_sigterm(self):
+        """SIGTERM, on the drain thread.  If another thread is finishing (a
+        multiprocessing worker leaving by os._exit as it is terminated), it
+        writes the profile and ends the process: returns False so that the
+        drain thread neither waits for it (it waits for the drain thread)
+        nor kills the process under it."""
+        if not self._finishing.acquire(False):
+            return False
+        try:
+            self._finish_locked()
+        finally:
+            self._finishing.release()
+        return True
+
     def finish(self):
         """Stops sampling and writes the profile, once, in the original process."""
+        with self._finishing:
+            self._finish_locked()
+
+    def _finish_locked(self):
         if self.finished or os.getpid() != self.pid:
             return
         self.finished = True
@@ -160,7 +184,6 @@ class _Session:
 
         control.unregister(self.control_path)
         self.native.stop()
-        self.native.unwatch_sigterm()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -171,6 +194,9 @@ class _Session:
             from triscope import children
 
             children.cleanup(self.children_dir)
+        # A SIGTERM that came while the profile was being written ends the
+        # process now, as it would have without triscope.
+        self.native.unwatch_sigterm()
         if self.kill_with_sigint:
             # `python prog.py` dies by SIGINT after an uncaught KeyboardInterrupt.
             signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -181,7 +207,7 @@ class _Session:
             from triscope import children
 
             return children.profile_path(self.write_dir)
-        return self.opts.outfile
+        return options.expand_outfile(self.opts.outfile)
 
     def _report_kwargs(self, fmt, to_tty):
         import shutil
@@ -251,7 +277,7 @@ class ChildSession(_Session):
 
         self.configure()
         atexit.register(self.finish)
-        self.native.watch_sigterm(self.finish)
+        self.native.watch_sigterm(self._finish_on_sigterm)
         self.native.start()
         children.write_profile_at_exit(self)
 

@@ -36,12 +36,42 @@ def _build_parser():
     p.add_argument("--cli", action="store_true", help="draw the text report (the default)")
     p.add_argument("--outfile", "-o", metavar="FILE",
                    help="write the report here (HTML if FILE ends in .html), not to standard output")
+    add_report_options(p)
+    return p
+
+
+def add_report_options(p):
+    """The options of how a report is drawn (shared with ``triscope merge``)."""
     p.add_argument("--reduced-profile", action="store_true", help="show only lines above the thresholds")
     p.add_argument("--malloc-threshold", type=float, default=1.0, metavar="MB",
                    help="with --reduced-profile, lines allocating less than MB count as idle (default 1)")
     p.add_argument("--cpu-percent-threshold", type=float, default=1.0, metavar="PCT",
                    help="lines under this CPU %% count as idle (default 1)")
-    return p
+
+
+def check_thresholds(ns):
+    """Raises UsageError for a threshold out of range."""
+    if ns.malloc_threshold < 0:
+        raise options.UsageError("--malloc-threshold must not be negative")
+    if not 0 <= ns.cpu_percent_threshold <= 100:
+        raise options.UsageError("--cpu-percent-threshold must be between 0 and 100")
+
+
+def report_kwargs(ns, fmt):
+    """The report arguments of _native.render_profile and merge_profiles:
+    colour and width from the terminal when drawing to one."""
+    to_tty = ns.outfile is None and os.isatty(1)
+    if to_tty:
+        width = shutil.get_terminal_size((132, 24)).columns
+    else:
+        try:
+            width = int(os.environ.get("COLUMNS", "132") or 132)
+        except ValueError:
+            width = 132
+    return dict(format=fmt, reduced=ns.reduced_profile, threshold=ns.cpu_percent_threshold,
+                malloc_threshold=ns.malloc_threshold or 1e-9,
+                color=to_tty and fmt == "text" and not os.environ.get("NO_COLOR"),
+                width=max(40, width))
 
 
 def _fail(message, status):
@@ -53,10 +83,7 @@ def _parse(argv):
     ns = _build_parser().parse_args(argv)
     if ns.html and ns.cli:
         raise options.UsageError("choose only one of --html and --cli")
-    if ns.malloc_threshold < 0:
-        raise options.UsageError("--malloc-threshold must not be negative")
-    if not 0 <= ns.cpu_percent_threshold <= 100:
-        raise options.UsageError("--cpu-percent-threshold must be between 0 and 100")
+    check_thresholds(ns)
     html = ns.html or (not ns.cli and bool(ns.outfile) and ns.outfile.lower().endswith((".html", ".htm")))
     ns.format = "html" if html else "text"
     if ns.outfile:
@@ -79,18 +106,7 @@ def main(argv):
         from triscope import _native
     except ImportError as e:
         _fail(f"the C engine (triscope._native) cannot be loaded: {e}", 1)
-    to_tty = ns.outfile is None and os.isatty(1)
-    if to_tty:
-        width = shutil.get_terminal_size((132, 24)).columns
-    else:
-        try:
-            width = int(os.environ.get("COLUMNS", "132") or 132)
-        except ValueError:
-            width = 132
-    kwargs = dict(format=ns.format, path=ns.outfile, reduced=ns.reduced_profile,
-                  threshold=ns.cpu_percent_threshold, malloc_threshold=ns.malloc_threshold or 1e-9,
-                  color=to_tty and ns.format == "text" and not os.environ.get("NO_COLOR"),
-                  width=max(40, width))
+    kwargs = dict(report_kwargs(ns, ns.format), path=ns.outfile)
     try:
         if ns.format == "html":
             from triscope import html_assets

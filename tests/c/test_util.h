@@ -1,6 +1,6 @@
 /* Helpers shared by the report tests: capturing what a writer prints, and a
  * strict JSON validator (RFC 8259 grammar, UTF-8 checked, no extensions),
- * so the tests need no JSON library.  Header-only; static inline so that a
+ * so the tests need no JSON library; and a comparison of timelines.  Header-only; static inline so that a
  * test that uses only part of it still builds with -Werror. */
 #ifndef TRISCOPE_TESTS_TEST_UTIL_H
 #define TRISCOPE_TESTS_TEST_UTIL_H
@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "profile_model.h"
 
 /* An in-memory stream; the text is in buf after capture_end. */
 typedef struct capture {
@@ -55,6 +57,25 @@ has(const char *doc, const char *needle)
     }
     fprintf(stderr, "  missing: \"%s\"\n", needle);
     return 0;
+}
+
+/* True if the n points p are exactly the (t, mb) pairs want[0..2 * nw);
+ * names the first difference on stderr otherwise. */
+static inline int
+points_are(const ts_point_t *p, size_t n, const double *want, size_t nw)
+{
+    if (n != nw) {
+        fprintf(stderr, "  got %zu points, want %zu\n", n, nw);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].t_s != want[2 * i] || p[i].mb != want[2 * i + 1]) {
+            fprintf(stderr, "  point %zu: (%g, %g), want (%g, %g)\n", i, p[i].t_s, p[i].mb,
+                    want[2 * i], want[2 * i + 1]);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 typedef struct json_cursor {
