@@ -80,6 +80,9 @@ class _Session:
             self.children_dir = children.prepare(self)
         atexit.register(self.finish)
         self.native.watch_sigterm(self._finish_on_sigterm)
+        from triscope import children
+
+        children.write_profile_at_exit(self)
         self.native.start()
         if o.start_off:
             self.native.pause()
@@ -169,12 +172,14 @@ class _Session:
             self._finishing.release()
         return True
 
-    def finish(self):
-        """Stops sampling and writes the profile, once, in the original process."""
+    def finish(self, flush=True):
+        """Stops sampling and writes the profile, once, in the original
+        process.  flush=False (from os._exit): the program's buffered output
+        is left unflushed, as os._exit leaves it."""
         with self._finishing:
-            self._finish_locked()
+            self._finish_locked(flush)
 
-    def _finish_locked(self):
+    def _finish_locked(self, flush=True):
         if self.finished or os.getpid() != self.pid:
             return
         self.finished = True
@@ -184,7 +189,7 @@ class _Session:
 
         control.unregister(self.control_path)
         self.native.stop()
-        for stream in (sys.stdout, sys.stderr):
+        for stream in (sys.stdout, sys.stderr) if flush else ():
             try:
                 stream.flush()
             except Exception:

@@ -110,11 +110,13 @@ def test_exit_like_plain_python(engine, tmp_path, mode, arg):
 
 
 def test_os_exit_status(engine, tmp_path):
-    """os._exit(n) skips all cleanup; its status must still come through."""
+    """os._exit(n) skips all cleanup; its status must still come through,
+    and the profile is still written."""
     prof = run_triscope(["--outfile", tmp_path / "p.json", PROGRAMS / "exit_code.py", "os_exit", "5"])
     assert prof.returncode == 5, describe(prof)
     assert prof.stdout == "before exit os_exit\n", describe(prof)
     assert "Traceback" not in prof.stderr, describe(prof)
+    assert load_json(tmp_path / "p.json")["elapsed_time_sec"] > 0
 
 
 def test_chained_traceback_identical(engine, tmp_path):
@@ -247,3 +249,12 @@ def test_fork_json(engine, tmp_path):
     _, entry = find_file(profile, PROGRAMS / "fork_child.py")
     p, n, _ = pct(line_record(entry, truth_lines(PROGRAMS / "fork_child.py")["fork_parent_loop"]))
     assert p + n > 30.0, f"parent's loop (0.8 s of ~1 s) shows {p + n:.1f}%"
+
+
+def test_os_exit_leaves_buffers_unflushed(engine, tmp_path):
+    """The profile is written at os._exit, but the program's buffered output
+    is dropped exactly as plain python drops it."""
+    plain = run_plain([PROGRAMS / "os_exit_unflushed.py"])
+    prof = run_triscope(["--outfile", tmp_path / "p.json", PROGRAMS / "os_exit_unflushed.py"])
+    assert (prof.returncode, prof.stdout, prof.stderr) == (plain.returncode, plain.stdout, plain.stderr) == (3, "", ""), describe(prof)
+    assert (tmp_path / "p.json").exists()

@@ -70,3 +70,21 @@ def test_magic_says_when_memory_is_unavailable(engine, ipython):
     proc = run_plain(["-c", script])
     assert proc.returncode == 0, describe(proc)
     assert "memory profiling needs the preload library in the kernel process" in proc.stdout, describe(proc)
+
+
+def test_magic_profiles_memory_in_a_preloaded_kernel(engine, ipython):
+    """A kernel started with the preload library gets memory profiling."""
+    probe = run_plain(["-c", "from triscope import launcher; print(launcher.preload_library())"])
+    lib = probe.stdout.strip()
+    assert probe.returncode == 0 and lib.endswith(".so"), describe(probe)
+    script = SCRIPT.replace("result = 6 * 7", "result = 6 * 7\\nblob = [str(i) * 20 for i in range(300000)]")
+    script = script.replace('"--cpu-only"', '""')
+    proc = run_plain(["-c", script], env={"LD_PRELOAD": lib})
+    assert proc.returncode == 0, describe(proc)
+    assert "memory profiling needs" not in proc.stdout, describe(proc)
+    cell = proc.stdout.split("=== cell report")[1].split("=== html")[0]
+    assert "Memory: peak" in cell, cell
+    rows = [r for r in cell.splitlines() if "blob = [str(i)" in r]
+    assert len(rows) == 1, cell
+    allocated = rows[0].split("│")[4].strip()  # the "Memory MB" column
+    assert allocated and float(allocated) > 20, (allocated, cell)
