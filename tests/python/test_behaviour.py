@@ -254,7 +254,8 @@ def test_fork_json(engine, tmp_path):
 def test_os_exit_leaves_buffers_unflushed(engine, tmp_path):
     """The profile is written at os._exit, but the program's buffered output
     is dropped exactly as plain python drops it."""
-    plain = run_plain([PROGRAMS / "os_exit_unflushed.py"])
-    prof = run_triscope(["--outfile", tmp_path / "p.json", PROGRAMS / "os_exit_unflushed.py"])
+    buffered = {"PYTHONUNBUFFERED": ""}  # empty: off
+    plain = run_plain([PROGRAMS / "os_exit_unflushed.py"], env=buffered)
+    prof = run_triscope(["--outfile", tmp_path / "p.json", PROGRAMS / "os_exit_unflushed.py"], env=buffered)
     assert (prof.returncode, prof.stdout, prof.stderr) == (plain.returncode, plain.stdout, plain.stderr) == (3, "", ""), describe(prof)
     assert (tmp_path / "p.json").exists()
