@@ -10,25 +10,22 @@ except NameError:
 
 def spin(seconds):
     end = time.process_time() + seconds
-    n = 0
-    while time.process_time() < end:
-        n += 1  # TRUTH:spin
-    return n
+    while time.process_time() < end:  # TRUTH:spin
+        pass
 
 
 def plain_work():
-    total = 0
-    for i in range(600_000):
-        total += i % 7  # TRUTH:plain
-    return total
+    end = time.process_time() + 0.3
+    while time.process_time() < end:  # TRUTH:plain
+        pass
 
 
 @profile
 def chosen_work():
-    total = 0
-    for i in range(600_000):
-        total += i % 7  # TRUTH:chosen
-    return total
+    end = time.process_time() + 0.3
+    while time.process_time() < end:  # TRUTH:chosen
+        pass
+    return end
 
 
 plain_work()
