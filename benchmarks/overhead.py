@@ -8,6 +8,7 @@ each configuration's median peak RSS."""
 import math
 import statistics
 
+from .corpus import STARTUP
 from .peers import is_triscope, run_tool
 
 
@@ -39,7 +40,7 @@ def measure(programs, tools, ctx, workdir, rounds, target_s, log):
     plain = tools[0]
     results = {}
     for program in programs:
-        units, why = calibrate(program, plain, ctx, workdir, target_s)
+        units, why = calibrate(program, plain, ctx, workdir, target_s) if program.calibrate else (1, "")
         entry = results[program.name] = {"what": program.what, "units": units, "runs": {}}
         if units is None:
             entry["error"] = f"plain Python failed: {why}"
@@ -84,20 +85,24 @@ def _pair_with_plain(sequence, plain_name):
 
 
 def summarize_program(entry):
-    """{tool: {"ok", "median_s", "ratio", "rss_mb", "n", "error"}} for one
-    program's runs: ratio is the median over the profiled runs of wall time /
-    the plain runs around it (None when those failed)."""
+    """{tool: {"ok", "median_s", "ratio", "extra_ms", "rss_mb", "n", "error"}}
+    for one program's runs: ratio is the median over the profiled runs of
+    wall time / that of the plain runs around it, extra_ms the median of the
+    difference (None when those failed)."""
     out = {}
     for name, runs in entry["runs"].items():
         bad = [r for r in runs if not r["ok"]]
         if bad:
             out[name] = {"ok": False, "error": bad[0]["error"], "n": len(runs)}
             continue
-        paired = [r["wall_s"] / r["ref_s"] for r in runs if r.get("ref_s")]
+        refs = [r for r in runs if r.get("ref_s")]
         out[name] = {"ok": True, "n": len(runs), "error": "",
                      "median_s": statistics.median(r["wall_s"] for r in runs),
                      "rss_mb": statistics.median(r["maxrss_mb"] for r in runs),
-                     "ratio": 1.0 if name == "python" else (statistics.median(paired) if paired else None)}
+                     "ratio": 1.0 if name == "python" else None, "extra_ms": 0.0 if name == "python" else None}
+        if refs:
+            out[name]["ratio"] = statistics.median(r["wall_s"] / r["ref_s"] for r in refs)
+            out[name]["extra_ms"] = 1000.0 * statistics.median(r["wall_s"] - r["ref_s"] for r in refs)
     if out.get("python", {}).get("ok") and len(entry["runs"]["python"]) >= 2:
         q1, q2, q3 = statistics.quantiles([r["wall_s"] for r in entry["runs"]["python"]], n=4)
         out["python"]["iqr_pct"] = 100.0 * (q3 - q1) / q2  # the machine's run-to-run noise
@@ -105,15 +110,16 @@ def summarize_program(entry):
 
 
 def overall(summaries, tool_names):
-    """Per tool over the programs it ran on: median and geometric mean of the
-    per-program ratios, median peak RSS ratio, and programs it failed on."""
+    """Per tool over the programs it ran on (the empty start-up program left
+    out): median and geometric mean of the per-program ratios, median peak
+    RSS ratio, and programs it failed on."""
     out = {}
     for name in tool_names:
         ratios, rss, failed = [], [], []
         for prog, s in summaries.items():
-            if name not in s or "python" not in s or not s["python"]["ok"]:
+            if prog == STARTUP or name not in s or "python" not in s or not s["python"]["ok"]:
                 continue
-            if s[name]["ok"]:
+            if s[name]["ok"] and s[name]["ratio"] is not None:
                 ratios.append(s[name]["ratio"])
                 rss.append(s[name]["rss_mb"] / s["python"]["rss_mb"])
             else:

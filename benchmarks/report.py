@@ -8,6 +8,7 @@ import subprocess
 import time
 
 from .accuracy import ACCURACY_TOOLS, METRICS
+from .corpus import STARTUP
 from .envs import REPO
 
 
@@ -35,7 +36,10 @@ def machine():
 
 def git_commit():
     def git(*args):
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        try:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        except OSError:  # no git: not a reason to stop
+            return ""
     rev = git("rev-parse", "--short", "HEAD")
     return (rev + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")) or "unknown"
 
@@ -64,6 +68,14 @@ def _cell(summary, tool, key):
     return _ratio(s["ratio"]) if key == "ratio" else f"{s[key]:.0f}"
 
 
+def _extra_ms(s):
+    if s is None:
+        return "–"
+    if not s["ok"] or s["extra_ms"] is None:
+        return "**failed**"
+    return f"+{s['extra_ms']:.0f} ms"
+
+
 def _overhead_section(data):
     ov = data["overhead"]
     names = [t["name"] for t in data["tools"] if t["status"] == "ok"]
@@ -71,6 +83,8 @@ def _overhead_section(data):
     rows, rss_rows = [], []
     for prog, s in ov["summary"].items():
         base = s.get("python", {})
+        if prog == STARTUP:
+            continue
         if not base.get("ok"):
             rows.append([prog, ov["programs"][prog].get("error", "plain Python failed")] + [""] * len(profiled))
             continue
@@ -93,6 +107,13 @@ def _overhead_section(data):
            "\nPeak RSS in MB (median; ru_maxrss of the largest single process: the program, or the "
            "profiler's own process where it is bigger):\n",
            _table(["program"] + names, rss_rows)]
+    start = ov["summary"].get(STARTUP, {})
+    if start.get("python", {}).get("ok"):
+        out += ["\nStart-up and shutdown: wall time of a program that only sleeps 0.1 s under plain Python, "
+                "and what each profiler adds to it (median of the differences to the plain runs around it):\n",
+                _table(["", "python"] + profiled,
+                       [["corpus/empty.py", f"{1000 * start['python']['median_s']:.0f} ms"] +
+                        [_extra_ms(start.get(n)) for n in profiled]])]
     failed = [f"- {n} failed on {prog}: {ov['summary'][prog][n]['error']}"
               for prog in ov["summary"] for n in profiled
               if n in ov["summary"][prog] and not ov["summary"][prog][n]["ok"]]

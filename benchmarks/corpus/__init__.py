@@ -13,6 +13,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 # name -> what it stresses; each is HERE/<name>.py, argv[1] = units.
+# "startup" (empty.py) does no work: it measures start-up and shutdown, which
+# the report shows apart and leaves out of the overall ratios.
+STARTUP = "startup"
 OWN = {
     "arith_loop": "CPU-bound pure Python",
     "fib_calls": "many tiny calls (recursion)",
@@ -34,6 +37,7 @@ class Program:
     what: str
     script: Path
     pyperf: bool = False
+    calibrate: bool = True   # False: one unit, however long it takes
 
     def argv(self, units):
         if self.pyperf:
@@ -43,7 +47,8 @@ class Program:
 
 
 def own_programs():
-    return [Program(name, what, HERE / f"{name}.py") for name, what in OWN.items()]
+    return ([Program(STARTUP, "a 0.1 s sleep: start-up and shutdown", HERE / "empty.py", calibrate=False)] +
+            [Program(name, what, HERE / f"{name}.py") for name, what in OWN.items()])
 
 
 def pyperformance_programs(venv_path, workdir):
