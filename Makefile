@@ -1,10 +1,11 @@
 # triscope developer entry points.  `make demo` and `make test` are the two
-# quick-start commands of the README; .ci/run calls `make test` too.
+# quick-start commands of the README; .ci/run calls `make test` and
+# `make bench-smoke` too.
 PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 
-.PHONY: demo test test-c test-python venv clean
+.PHONY: demo test test-c test-python venv bench bench-smoke clean
 
 # A virtual environment with triscope built from this checkout, plus pytest.
 venv:
@@ -33,6 +34,16 @@ test-python: venv
 	cd tests && TRISCOPE_TEST_INSTALLED=1 TRISCOPE_REQUIRE_ENGINE=1 \
 		../$(VPY) -m pytest -q -p no:cacheprovider python
 
+# Overhead and accuracy beside Scalene, py-spy, pyinstrument, memray and
+# cProfile (benchmarks/README.md); venvs and results go to .bench/.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS='--rounds 9'.
+bench:
+	$(PYTHON) -m benchmarks $(BENCH_ARGS)
+
+# One program, one round, one accuracy run: that the harness still works.
+bench-smoke:
+	$(PYTHON) -m benchmarks --smoke $(BENCH_ARGS)
+
 clean:
-	rm -rf build dist src/*.egg-info tests/c/bin .venv*
+	rm -rf build dist src/*.egg-info tests/c/bin .venv* .bench
 	find src -name '*.so' -delete

@@ -1,0 +1,1 @@
+"""triscope benchmarks beside its peers; run python -m benchmarks (see README.md)."""
