@@ -8,4 +8,5 @@ end = time.process_time() + 0.4
 while time.process_time() < end:  # TRUTH:child
     pass
 print(json.dumps({"unbuffered": not sys.stdout.line_buffering and sys.flags.verbose == 0,
-                  "warnoptions": sys.warnoptions, "argv": sys.argv[1:]}), flush=True)
+                  "warnoptions": sys.warnoptions, "argv": sys.argv[1:],
+                  "user_sitecustomize": getattr(sys, "user_sitecustomize_ran", False)}), flush=True)

@@ -8,10 +8,11 @@ import sys
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
-out = subprocess.run([sys.executable, "-u", "-W", "ignore::DeprecationWarning",
-                      os.path.join(here, "child_work.py"), "arg"],
-                     capture_output=True, text=True, check=True).stdout
-print("python child:", out.strip(), flush=True)
+child = subprocess.run([sys.executable, "-u", "-W", "ignore::DeprecationWarning",
+                        os.path.join(here, "child_work.py"), "arg"],
+                       capture_output=True, text=True, check=True)
+print("python child:", child.stdout.strip(), flush=True)
+print("python child stderr:", repr(child.stderr), flush=True)
 env = subprocess.run(["sh", "-c", "echo \"LD_PRELOAD=[${LD_PRELOAD:-}]\""],
                      capture_output=True, text=True, check=True).stdout
 print("shell child:", env.strip(), flush=True)

@@ -4,10 +4,12 @@ into the parent's profile; non-Python children are left alone;
 --no-children turns it all off."""
 
 import json
+import os
 
 import pytest
 
-from conftest import PROGRAMS, describe, find_file, line_record, pct, profile_json, truth_lines
+from conftest import (PROGRAMS, base_env, describe, find_file, line_record, pct, profile_json,
+                      run_plain, truth_lines)
 
 
 def _cpu_seconds(profile, rec):
@@ -26,7 +28,7 @@ def _all_cpu_seconds(profile):
 def test_pool_workers_carry_the_cpu(engine, tmp_path, method):
     prog = PROGRAMS / "pool_work.py"
     proc, prof = profile_json(["--json", prog, method, "0.15"], tmp_path, timeout=180)
-    assert proc.stdout == f"{method} 16\n", describe(proc)
+    assert proc.stdout == f"{method} 16\n" and proc.stderr == "", describe(proc)
     _, entry = find_file(prof, prog)
     loop = truth_lines(prog)["worker"]
     worker = sum(_cpu_seconds(prof, line_record(entry, n)) for n in (loop, loop + 1))
@@ -50,12 +52,21 @@ def _child_lines(prof, truth):
 def test_subprocess_and_fork_children_are_merged(engine, tmp_path):
     prog = PROGRAMS / "spawn_children.py"
     truth = dict(truth_lines(prog), **truth_lines(PROGRAMS / "child_work.py"))
-    proc, prof = profile_json(["--json", prog], tmp_path, timeout=120)
+    # a sitecustomize of the user's: children must still run it
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import sys\nsys.user_sitecustomize_ran = True\n")
+    env = {"PYTHONPATH": str(site) + os.pathsep + base_env().get("PYTHONPATH", "")}
+    plain = run_plain([prog], env=env)
+    proc, prof = profile_json(["--json", prog], tmp_path, timeout=120, env=env)
+    assert proc.stdout == plain.stdout and proc.stderr == plain.stderr == "", describe(proc) + describe(plain)
     lines = proc.stdout.splitlines()
     child = json.loads(lines[0].split("python child: ", 1)[1])
-    assert child == {"unbuffered": True, "warnoptions": ["ignore::DeprecationWarning"], "argv": ["arg"]}, lines
-    assert lines[1] == "shell child: LD_PRELOAD=[]", lines
-    assert lines[2] == "fork child exit: 7", lines
+    assert child == {"unbuffered": True, "warnoptions": ["ignore::DeprecationWarning"], "argv": ["arg"],
+                     "user_sitecustomize": True}, lines
+    assert lines[1] == "python child stderr: ''", lines
+    assert lines[2] == "shell child: LD_PRELOAD=[]", lines
+    assert lines[3] == "fork child exit: 7", lines
     got = _child_lines(prof, truth)
     assert 0.3 <= got["child"] <= 0.6, (got, describe(proc))    # 0.4 s in a python child
     assert 0.3 <= got["forked"] <= 0.6, (got, describe(proc))   # 0.4 s in a fork child (os._exit)

@@ -1,7 +1,8 @@
 """Started in Python child processes of a profiled program (this directory
 is put first on their PYTHONPATH by triscope.children): starts profiling
-the child, then hands over to the interpreter's own sitecustomize, if any.
-Never raises: a child that cannot be profiled runs unprofiled."""
+the child, then runs the interpreter's own sitecustomize, if there is one,
+which then stands as the `sitecustomize` module.  Never raises: a child
+that cannot be profiled runs unprofiled."""
 
 
 def _boot():
@@ -16,11 +17,17 @@ def _boot():
         children.start_in_child()
     except Exception:
         pass
-    sys.modules.pop("sitecustomize", None)
-    try:
-        import sitecustomize  # noqa: F401 - the interpreter's own, if any
-    except ImportError:
-        pass
+    # The interpreter's own sitecustomize, found as `import sitecustomize`
+    # would have found it without this directory.
+    import importlib.machinery
+    import importlib.util
+
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", sys.path)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sitecustomize"] = module  # the import of this file then yields it
+    spec.loader.exec_module(module)
 
 
 _boot()
