@@ -14,7 +14,7 @@ class SetupError(Exception):
 
 class Venv:
     def __init__(self, path):
-        self.path = Path(path)
+        self.path = Path(path).absolute()
         self.python = self.path / "bin" / "python"
 
     def bin(self, name):

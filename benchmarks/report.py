@@ -114,9 +114,9 @@ def _overhead_section(data):
                 _table(["", "python"] + profiled,
                        [["corpus/empty.py", f"{1000 * start['python']['median_s']:.0f} ms"] +
                         [_extra_ms(start.get(n)) for n in profiled]])]
-    failed = [f"- {n} failed on {prog}: {ov['summary'][prog][n]['error']}"
-              for prog in ov["summary"] for n in profiled
-              if n in ov["summary"][prog] and not ov["summary"][prog][n]["ok"]]
+    failed = [f"- {t['name']} not measured: {t['status']}" for t in data["tools"] if t["status"] != "ok"]
+    failed += [f"- {n} failed on {prog}: {s[n]['error']}"
+               for prog, s in ov["summary"].items() for n in profiled if n in s and not s[n]["ok"]]
     if failed:
         out.append("\nFailures:\n\n" + "\n".join(failed))
     return "\n".join(out)

@@ -32,8 +32,8 @@ class Run:
             return self.error
         if self.timed_out:
             return "timed out"
-        last = self.stderr_tail.strip().splitlines()[-1:] or [""]
-        return f"exit status {self.rc}: {last[0][:200]}"
+        last = self.stderr_tail.strip().splitlines()[-1:]
+        return f"exit status {self.rc}" + (f": {last[0][:200]}" if last else "")
 
 
 def clean_env(extra=None):
@@ -53,8 +53,11 @@ def run(cmd, *, cwd, env, timeout):
     cmd = [str(c) for c in cmd]
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        try:
+            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        except OSError as exc:  # e.g. a peer's executable is missing
+            return Run(cmd, 127, 0.0, 0.0, False, "", error=f"cannot start {cmd[0]}: {exc.strerror}")
         expired = threading.Event()
 
         def kill():
