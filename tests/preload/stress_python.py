@@ -7,6 +7,7 @@ spawns subprocesses (subprocess uses vfork/posix_spawn: no atfork handlers
 run, the child must still exec cleanly), and, once the threads are done,
 uses multiprocessing's fork start method.  Prints "ok <events>" and exits 0 when everything survived.
 """
+import faulthandler
 import multiprocessing
 import os
 import subprocess
@@ -25,6 +26,8 @@ def square(x):
 def main():
     # 3.12+ warns about fork() with threads running; that is the point here.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+    # run.sh gives this 300 s: a hang prints every thread's stack first
+    faulthandler.dump_traceback_later(240, exit=True)
     api = load_api()
     api.configure(64 * 1024, 64 * 1024, None)
     api.start()
