@@ -137,7 +137,12 @@ charge_frames(const ts_frame_t *frames, int n, enum ts_charge_kind kind, uint64_
         ts_agg_charge_unattributed(ns);
 }
 
-/* Consumes the preload's sampled memory events, in order. */
+/* Most memory events one drain pass consumes: threads without the GIL may
+ * keep producing while the drain holds it, and the pass must end. */
+#define MAX_EVENTS_PER_PASS (1 << 18)
+
+/* Consumes the preload's sampled memory events, in order (at most
+ * MAX_EVENTS_PER_PASS; the rest wait for the next pass). */
 static void
 drain_memory(void)
 {
@@ -145,7 +150,7 @@ drain_memory(void)
     if (!memory_on || !api)
         return;
     const ts_mem_event_t *ev;
-    while ((ev = api->peek()) != NULL) {
+    for (int n = 0; n < MAX_EVENTS_PER_PASS && (ev = api->peek()) != NULL; n++) {
         double t = (double)ev->wall_ns * 1e-9;
         if (ev->kind == TS_MEM_EV_FREE) {
             ts_mem_stats_free_ptr(ev->ptr, t);

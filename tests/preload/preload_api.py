@@ -28,10 +28,11 @@ def load_api():
     return fn().contents
 
 
-def drain(api):
-    """Consumes every complete event; returns how many."""
+def drain(api, limit=None):
+    """Consumes the complete events (at most limit: while other threads keep
+    allocating, the ring may never be empty); returns how many."""
     n = 0
-    while api.peek():
+    while (limit is None or n < limit) and api.peek():
         api.pop()
         n += 1
     return n
