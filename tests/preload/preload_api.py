@@ -15,8 +15,11 @@ class Api(ctypes.Structure):
         ("sample_alloc", ctypes.c_void_p),
         ("note_free", ctypes.c_void_p),
         ("filter", ctypes.c_void_p),
-        ("peek", ctypes.CFUNCTYPE(ctypes.c_void_p)),
-        ("pop", ctypes.CFUNCTYPE(None)),
+        # PYFUNCTYPE: called without releasing the GIL.  With CFUNCTYPE every
+        # call drops it, and a draining thread competing with busy threads
+        # then waits up to a switch interval (5 ms) per event.
+        ("peek", ctypes.PYFUNCTYPE(ctypes.c_void_p)),
+        ("pop", ctypes.PYFUNCTYPE(None)),
     ]
 
 

@@ -99,9 +99,11 @@ if [[ "$mode" != "--sanitize" ]]; then
         done
     fi
     # This stress used to hang at 100 % CPU now and then: its main thread
-    # drained the event ring in an unbounded loop through ctypes while four
-    # threads kept filling it (GIL contention let them outpace it); drains
-    # during the churn are now bounded (the engine's C drain is too).
+    # drained the event ring in an unbounded loop of ctypes calls that each
+    # released the GIL, so with four busy threads every event cost up to a
+    # switch interval and the producers outpaced it.  Drains during the churn
+    # are now bounded and keep the GIL (preload_api.py); the engine's own C
+    # drain holds the GIL and is bounded per pass too.
     for p in $(for p in $pythons; do readlink -f "$p"; done | sort -u); do
         if log="$(LD_PRELOAD="$lib" timeout 300 "$p" "$here/stress_python.py" 2>&1)"; then
             echo "  stress under $p: $log"
