@@ -10,7 +10,7 @@ profiles into its own.
 
 A child session writes its profile (JSON) into the parent's temporary
 directory when it ends: at exit, at SIGTERM (Pool.terminate), or in
-os._exit, which multiprocessing's workers end with and which runs no atexit
+os._exit (wrapped by runner.py), which multiprocessing's workers end with and which runs no atexit
 hook.  The parent merges every profile found there into its own report.
 Child interpreters are profiled for CPU only (the preload library is not
 passed on, so that non-Python children never see it); fork children keep
@@ -58,24 +58,6 @@ def cleanup(directory):
     import shutil
 
     shutil.rmtree(directory, ignore_errors=True)
-
-
-def write_profile_at_exit(session):
-    """Makes os._exit write the profile first (once per process; the
-    session decides whether this process has one to write)."""
-    real = os._exit
-    if getattr(real, "_triscope", False):
-        return
-
-    def _exit(status):
-        try:
-            session.finish(flush=False)
-        except BaseException:  # noqa: B902 - the child must still exit
-            pass
-        real(status)
-
-    _exit._triscope = True
-    os._exit = _exit
 
 
 def start_in_child():

@@ -9,6 +9,7 @@ own atexit hooks and after non-daemon threads have been joined; SIGTERM is
 handled in C (see native/extension/drain_thread.h); a fork child never
 writes its parent's profile.
 """
+import _thread
 import atexit
 import importlib.machinery
 import os
@@ -34,6 +35,25 @@ def _after_fork_child():
     _fork_session._after_fork_child()
 
 
+def _finish_at_os_exit(session):
+    """Makes os._exit write the profile first (wrapped once per process; the
+    session decides whether this process has one to write).  Buffered
+    output stays unflushed, as os._exit leaves it."""
+    real = os._exit
+    if getattr(real, "_triscope", False):
+        return
+
+    def _exit(status):
+        try:
+            session.finish(flush=False)
+        except BaseException:  # noqa: B902 - the process must still exit
+            pass
+        real(status)
+
+    _exit._triscope = True
+    os._exit = _exit
+
+
 class _Session:
     """State of the one profiling run in this process (main thread only)."""
 
@@ -49,8 +69,6 @@ class _Session:
         self.control_path = None  # see triscope.control
         self.children_dir = None  # where child processes leave their profiles (triscope.children)
         self.write_dir = None     # in a child: where to leave this process's profile
-        import _thread
-
         self._finishing = _thread.allocate_lock()  # one finish at a time (see _finish_on_sigterm)
 
     def configure(self):
@@ -80,9 +98,7 @@ class _Session:
             self.children_dir = children.prepare(self)
         atexit.register(self.finish)
         self.native.watch_sigterm(self._finish_on_sigterm)
-        from triscope import children
-
-        children.write_profile_at_exit(self)
+        _finish_at_os_exit(self)
         self.native.start()
         if o.start_off:
             self.native.pause()
@@ -136,17 +152,13 @@ class _Session:
     def _become_child(self, directory):
         """In a fork child: a fresh session of the child's own, written into
         the parent's children directory when the child ends."""
-        from triscope import children
-
-        import _thread
-
         self.pid = os.getpid()
         self._finishing = _thread.allocate_lock()
         self.write_dir, self.children_dir, self.control_path = directory, None, None
         self.finished = self.kill_with_sigint = False
         self.native.watch_sigterm(self._finish_on_sigterm)
         self.native.start()
-        children.write_profile_at_exit(self)
+        _finish_at_os_exit(self)
 
     def _write_interim(self):
         """--profile-interval: rewrites the output file (atomically) with the
@@ -278,13 +290,11 @@ class ChildSession(_Session):
         self.write_dir = write_dir
 
     def start(self):
-        from triscope import children
-
         self.configure()
         atexit.register(self.finish)
         self.native.watch_sigterm(self._finish_on_sigterm)
         self.native.start()
-        children.write_profile_at_exit(self)
+        _finish_at_os_exit(self)
 
 
 class PlainSession(_Session):
