@@ -42,7 +42,7 @@
 
 #include "sample_ring.h" /* ts_frame_t */
 
-#define TS_MEM_ABI_VERSION 1
+#define TS_MEM_ABI_VERSION 2
 #define TS_MEM_MAX_FRAMES 24
 
 /* Per-thread state, in the preload's initial-exec TLS.  Only its own thread
@@ -88,12 +88,25 @@ typedef struct ts_mem_counters {
     uint64_t sampled_live;    /* sampled pointers currently remembered */
 } ts_mem_counters_t;
 
+/* What the most recent GOT sweep did (got_patch.c); all zero when the
+ * library was preloaded. */
+typedef struct ts_got_stats {
+    uint64_t sweeps;     /* sweeps so far (not reset) */
+    uint64_t objects;    /* objects examined by the last sweep */
+    uint64_t seen;       /* relocation slots naming a hooked function */
+    uint64_t patched;    /* ... redirected to our hook by this sweep */
+    uint64_t already;    /* ... already ours */
+    uint64_t foreign;    /* ... holding something else: left alone */
+    uint64_t unwritable; /* ... in no writable place: left alone */
+} ts_got_stats_t;
+
 /* Reads the calling thread's frames (innermost first); returns the count.
  * Must be async-signal-safe and allocation-free. */
 typedef int (*ts_mem_capture_fn)(ts_frame_t *out, int max);
 
 /* The preload library's interface, returned by triscope_preload_api()
- * (found by the extension with dlsym(RTLD_DEFAULT, "triscope_preload_api")). */
+ * (found by the extension with dlsym(RTLD_DEFAULT, "triscope_preload_api")
+ * when preloaded, or with dlsym on the handle after dlopen'ing it). */
 typedef struct ts_mem_api {
     uint32_t abi_version; /* TS_MEM_ABI_VERSION */
 
@@ -144,6 +157,15 @@ typedef struct ts_mem_api {
     void (*pop)(void);
 
     void (*counters)(ts_mem_counters_t *out);
+
+    /* Loaded into a running process (dlopen) rather than preloaded: makes
+     * every loaded object, and those loaded later, call our hooks (see
+     * got_patch.c).  0 on success or when preloaded, -1 if impossible.
+     * Call once before configure/start; any thread. */
+    int (*attach)(void);
+    /* 1 if the library was preloaded, 0 if it was dlopen'ed. */
+    int (*preloaded)(void);
+    void (*got_stats)(ts_got_stats_t *out);
 } ts_mem_api_t;
 
 #define TS_MEM_FILTER_BITS 16

@@ -14,8 +14,10 @@
 #include <malloc.h>
 
 #include "pycompat/pycompat.h"
+#include "sample_slab.h"
 
-/* Set once by ts_mem_start (GIL held), read by the wrappers on any thread. */
+/* Set once by ts_mem_api or ts_mem_attach (GIL held), read by the wrappers
+ * on any thread. */
 static const ts_mem_api_t *api;
 static ptrdiff_t tls_offset;
 static int64_t alloc_mean; /* allocations at least this big are always sampled */
@@ -86,12 +88,70 @@ note_free(void *p)
         api->note_free(p);
 }
 
-/* The rare sampled small allocation: allocate, then record. */
+static void *wrap_malloc(void *ctx, size_t n);
+
+/* The rare sampled small allocation: a slot of the sample slab (so that its
+ * free is recognised by address, see sample_slab.h), then record. */
 static __attribute__((noinline)) void *
 sampled_small_malloc(wrapped_t *w, size_t n)
 {
-    void *p = w->inner.malloc(w->inner.ctx, n);
+    void *p = ts_slab_alloc();
+    if (p == NULL)
+        p = w->inner.malloc(w->inner.ctx, n);
     api->sample_alloc(p, n, 1);
+    return p;
+}
+
+/* A sampled block of at most PYMALLOC_LIMIT bytes that calloc or realloc
+ * already placed (in pymalloc, or a shrunk RAW block): moved into a slab
+ * slot, or left where it is if the slab is full. */
+static __attribute__((noinline)) void *
+move_to_slab(wrapped_t *w, void *p, size_t n)
+{
+    void *slot = ts_slab_alloc();
+    if (slot == NULL)
+        return p;
+    memcpy(slot, p, n);
+    w->inner.free(w->inner.ctx, p);
+    return slot;
+}
+
+/* count_alloc for the MEM and OBJ domains: a sampled block pymalloc would
+ * hold goes to the slab.  Returns where the block now is. */
+static inline void *
+count_python_alloc(wrapped_t *w, ts_mem_tls_t *t, void *p, size_t n)
+{
+    if (p == NULL || t->depth != 0 || t->busy != 0
+        || !atomic_load_explicit(&counting, memory_order_relaxed))
+        return p;
+    t->alloc_countdown -= (int64_t)n;
+    if (t->alloc_countdown <= 0 || (int64_t)n >= alloc_mean) {
+        if (n <= PYMALLOC_LIMIT)
+            p = move_to_slab(w, p, n);
+        api->sample_alloc(p, n, 1);
+    }
+    return p;
+}
+
+/* Takes a sampled small block off the books and gives its slot back. */
+static __attribute__((noinline)) void
+free_slab_block(void *p)
+{
+    api->note_free(p); /* before the slot can be handed out again */
+    ts_slab_free(p);
+}
+
+/* realloc of a slab block (MEM/OBJ only: slab blocks never reach the RAW
+ * domain): a fresh block of n bytes, counted like any allocation, gets the
+ * contents. */
+static __attribute__((noinline)) void *
+realloc_slab_block(void *ctx, void *old, size_t n)
+{
+    void *p = wrap_malloc(ctx, n ? n : 1);
+    if (p == NULL)
+        return NULL; /* the old block stays valid, as realloc promises */
+    memcpy(p, old, n < TS_SLAB_SLOT ? n : TS_SLAB_SLOT);
+    free_slab_block(old);
     return p;
 }
 
@@ -132,14 +192,15 @@ wrap_calloc(void *ctx, size_t nelem, size_t elsize)
     t->depth++;
     void *p = w->inner.calloc(w->inner.ctx, nelem, elsize);
     t->depth--;
-    count_alloc(t, p, nelem * elsize); /* no overflow: calloc succeeded */
-    return p;
+    return count_python_alloc(w, t, p, nelem * elsize); /* no overflow: calloc succeeded */
 }
 
 static void *
 wrap_realloc(void *ctx, void *old, size_t n)
 {
     wrapped_t *w = ctx;
+    if (__builtin_expect(ts_slab_owns(old), 0))
+        return realloc_slab_block(ctx, old, n);
     ts_mem_tls_t *t = tls();
     if (t->depth == 0)
         note_free(old); /* before the block can be reused by another thread */
@@ -148,11 +209,24 @@ wrap_realloc(void *ctx, void *old, size_t n)
     void *p = w->inner.realloc(w->inner.ctx, old, n);
     t->depth -= step;
     if (step == 1)
-        count_alloc(t, p, n);
+        p = count_python_alloc(w, t, p, n);
     return p;
 }
 
-/* RAW domain: the same, plus the growth rule above. */
+/* RAW domain: the same, plus the growth rule above, and no slab: RAW
+ * blocks are libc's, and libc's free is watched by the preload. */
+static void *
+wrap_raw_calloc(void *ctx, size_t nelem, size_t elsize)
+{
+    wrapped_t *w = ctx;
+    ts_mem_tls_t *t = tls();
+    t->depth++;
+    void *p = w->inner.calloc(w->inner.ctx, nelem, elsize);
+    t->depth--;
+    count_alloc(t, p, nelem * elsize); /* no overflow: calloc succeeded */
+    return p;
+}
+
 static void *
 wrap_raw_malloc(void *ctx, size_t n)
 {
@@ -205,14 +279,40 @@ free_maybe_sampled(wrapped_t *w, void *p)
     w->inner.free(w->inner.ctx, p);
 }
 
+/* MEM and OBJ free.  A sampled block pymalloc would have served lives in
+ * the sample slab; a larger one passes down to the RAW domain and libc,
+ * which check it there.  So the common path is a range check and a tail
+ * call; the filter is consulted only once the slab has overflowed. */
 static void
 wrap_free(void *ctx, void *p)
 {
     wrapped_t *w = ctx;
-    if (atomic_load_explicit(&filter[ts_mem_filter_index(p)], memory_order_relaxed))
+    if (__builtin_expect(ts_slab_owns(p), 0)) {
+        free_slab_block(p);
+        return;
+    }
+    if (__builtin_expect(ts_slab_overflowed(), 0) && p != NULL
+        && atomic_load_explicit(&filter[ts_mem_filter_index(p)], memory_order_relaxed)) {
         free_maybe_sampled(w, p);
-    else
-        w->inner.free(w->inner.ctx, p);
+        return;
+    }
+    w->inner.free(w->inner.ctx, p);
+}
+
+/* RAW free.  With libc underneath, the preload's free (reached through
+ * LD_PRELOAD or the patched GOT) takes a sampled block off the books before
+ * libc sees it, so there is nothing to do here; under another RAW allocator
+ * (debug hooks), check the filter. */
+static void
+wrap_raw_free(void *ctx, void *p)
+{
+    wrapped_t *w = ctx;
+    if (!raw_is_libc
+        && atomic_load_explicit(&filter[ts_mem_filter_index(p)], memory_order_relaxed)) {
+        free_maybe_sampled(w, p);
+        return;
+    }
+    w->inner.free(w->inner.ctx, p);
 }
 
 static void
@@ -224,7 +324,9 @@ install_domain(PyMemAllocatorDomain domain, wrapped_t *w)
     PyMemAllocatorEx outer = {w, wrap_malloc, wrap_calloc, wrap_realloc, wrap_free};
     if (domain == PYMEM_DOMAIN_RAW) {
         outer.malloc = wrap_raw_malloc;
+        outer.calloc = wrap_raw_calloc;
         outer.realloc = wrap_raw_realloc;
+        outer.free = wrap_raw_free;
     }
     PyMem_SetAllocator(domain, &outer);
 }
@@ -256,6 +358,30 @@ ts_mem_api(void)
     return api;
 }
 
+const char *
+ts_mem_attach(const char *path)
+{
+    if (ts_mem_api() != NULL)
+        return NULL;
+    /* RTLD_LOCAL: the library's malloc & co must not join the global scope,
+     * where objects loaded later would bind to them without the GOT check
+     * got_patch.c makes.  Never closed: its hooks stay in the GOTs. */
+    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        const char *why = dlerror();
+        return why ? why : "dlopen failed";
+    }
+    const ts_mem_api_t *(*get)(void);
+    *(void **)&get = dlsym(handle, "triscope_preload_api");
+    const ts_mem_api_t *a = get ? get() : NULL;
+    if (a == NULL || a->abi_version != TS_MEM_ABI_VERSION)
+        return "the preload library does not match this engine (rebuild triscope)";
+    if (a->attach() != 0)
+        return "cannot patch the process's symbol tables on this platform";
+    api = a;
+    return NULL;
+}
+
 int
 ts_mem_start(uint64_t alloc_mean_bytes, uint64_t copy_mean_bytes)
 {
@@ -266,6 +392,7 @@ ts_mem_start(uint64_t alloc_mean_bytes, uint64_t copy_mean_bytes)
     filter = api->filter;
     api->configure(alloc_mean_bytes, copy_mean_bytes, capture_frames);
     if (!installed) {
+        (void)ts_slab_init(); /* without it, sampled small blocks stay in pymalloc */
         install_domain(PYMEM_DOMAIN_RAW, &wrapped_raw);
         install_domain(PYMEM_DOMAIN_MEM, &wrapped_mem);
         install_domain(PYMEM_DOMAIN_OBJ, &wrapped_obj);

@@ -17,6 +17,13 @@
  * process (memory profiling is then unavailable). */
 const ts_mem_api_t *ts_mem_api(void);
 
+/* Loads the preload library at `path` into this running process and lets it
+ * patch every loaded object (no re-exec needed); afterwards ts_mem_api()
+ * returns it.  Does nothing when the library is already present (preloaded
+ * or attached).  Returns NULL on success, else a static or loader-owned
+ * message saying why not.  GIL held. */
+const char *ts_mem_attach(const char *path);
+
 /* Configures the preload (mean sampling intervals in bytes), installs the
  * wrappers if needed and starts counting.  GIL held.  Returns 0, or -1 if the
  * preload library is absent. */

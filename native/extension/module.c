@@ -114,6 +114,20 @@ preload_present_py(PyObject *self, PyObject *unused)
 }
 
 static PyObject *
+attach_memory_py(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    PyObject *bytes = NULL;
+    if (!PyUnicode_FSConverter(arg, &bytes))
+        return NULL;
+    const char *why = ts_mem_attach(PyBytes_AS_STRING(bytes));
+    Py_DECREF(bytes);
+    if (why == NULL)
+        Py_RETURN_NONE;
+    return PyUnicode_DecodeFSDefault(why);
+}
+
+static PyObject *
 counters_py(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
@@ -250,6 +264,9 @@ static PyMethodDef methods[] = {
     {"memory", memory_py, METH_NOARGS, "True if memory profiling is running."},
     {"preload_present", preload_present_py, METH_NOARGS,
      "True if the preload library is loaded in this process."},
+    {"attach_memory", attach_memory_py, METH_O,
+     "attach_memory(path): load the preload library at path into this process "
+     "and patch every loaded object to call it; None on success, else why not."},
     {"counters", counters_py, METH_NOARGS, "Sample counts and elapsed time so far."},
     {"unsupported_reason", unsupported_reason_py, METH_NOARGS,
      "Why this interpreter cannot be profiled, or None."},

@@ -4,7 +4,9 @@
 #include <stdatomic.h>
 
 #include "arch.h"
+#include "got_patch.h"
 #include "mem_protocol.h"
+#include "real.h"
 #include "recorder.h"
 
 static ptrdiff_t
@@ -60,6 +62,9 @@ static const ts_mem_api_t api = {
     .peek = _ts_rec_peek,
     .pop = _ts_rec_pop,
     .counters = _ts_rec_counters,
+    .attach = _ts_got_attach,
+    .preloaded = _ts_real_preloaded,
+    .got_stats = _ts_got_stats,
 };
 
 __attribute__((visibility("default"))) const ts_mem_api_t *

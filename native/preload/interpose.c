@@ -35,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "real.h"
 #include "recorder.h"
 
@@ -129,7 +130,7 @@ realloc_from_arena(void *p, size_t n)
 {
     if (n == 0)
         return NULL; /* like glibc: realloc(p, 0) frees p */
-    void *q = malloc(n);
+    void *q = _ts_hook_malloc(n);
     if (q) {
         size_t old = _ts_arena_size(p);
         _ts_copy_forward(q, p, old < n ? old : n);
@@ -141,7 +142,7 @@ TS_EXPORT void *
 realloc(void *p, size_t n)
 {
     if (p == NULL)
-        return malloc(n);
+        return _ts_hook_malloc(n);
     if (__builtin_expect(_ts_arena_owns(p), 0))
         return realloc_from_arena(p, n);
     GET_REAL(f, realloc);
@@ -165,10 +166,10 @@ reallocarray(void *p, size_t n, size_t m)
         return NULL;
     }
     if (p == NULL || _ts_arena_owns(p))
-        return realloc(p, bytes);
+        return _ts_hook_realloc(p, bytes);
     GET_REAL(f, reallocarray);
     if (f == NULL)
-        return realloc(p, bytes); /* glibc < 2.26: the same thing */
+        return _ts_hook_realloc(p, bytes); /* glibc < 2.26: the same thing */
     if (__builtin_expect(_ts_frees_matter(), 0))
         uncount(p);
     if (__builtin_expect(!_ts_counting(), 1))
@@ -227,7 +228,7 @@ valloc(size_t n)
 {
     GET_REAL(f, valloc);
     if (__builtin_expect(f == NULL, 0))
-        return memalign((size_t)sysconf(_SC_PAGESIZE), n);
+        return _ts_hook_memalign((size_t)sysconf(_SC_PAGESIZE), n);
     if (__builtin_expect(!_ts_counting(), 1))
         return f(n);
     return counted(f(n), n);
@@ -243,7 +244,7 @@ pvalloc(size_t n)
             errno = ENOMEM;
             return NULL;
         }
-        return memalign(page, n ? (n + page - 1) & ~(page - 1) : page);
+        return _ts_hook_memalign(page, n ? (n + page - 1) & ~(page - 1) : page);
     }
     if (__builtin_expect(!_ts_counting(), 1))
         return f(n);
@@ -321,3 +322,19 @@ __memmove_chk(void *dst, const void *src, size_t n, size_t dstlen)
         return copy_counted(dst, src, n, 1);
     return copy(dst, src, n, 1);
 }
+
+TS_HOOK_ALIAS(malloc);
+TS_HOOK_ALIAS(calloc);
+TS_HOOK_ALIAS(free);
+TS_HOOK_ALIAS(realloc);
+TS_HOOK_ALIAS(reallocarray);
+TS_HOOK_ALIAS(posix_memalign);
+TS_HOOK_ALIAS(aligned_alloc);
+TS_HOOK_ALIAS(memalign);
+TS_HOOK_ALIAS(valloc);
+TS_HOOK_ALIAS(pvalloc);
+TS_HOOK_ALIAS(malloc_usable_size);
+TS_HOOK_ALIAS(memcpy);
+TS_HOOK_ALIAS(memmove);
+TS_HOOK_ALIAS(__memcpy_chk);
+TS_HOOK_ALIAS(__memmove_chk);

@@ -25,6 +25,7 @@
 #include "real.h"
 
 #include <dlfcn.h>
+#include <gnu/lib-names.h>
 #include <errno.h>
 #include <stdalign.h>
 #include <stdatomic.h>
@@ -103,12 +104,47 @@ _ts_copy_backward(void *dst, const void *src, size_t n)
     return dst;
 }
 
-/* Stores dlsym(RTLD_NEXT, "field") into _ts_real.field unless set. */
+/* Where the real functions are looked up.  Preloaded, our definitions come
+ * first in the global scope and the real ones are the next: RTLD_NEXT.
+ * Loaded later with dlopen(RTLD_LOCAL) to patch a running process
+ * (got_patch.c), we are not in the global scope and the real ones are
+ * libc's, asked of libc itself: RTLD_DEFAULT could answer with the PLT stub
+ * a non-PIE executable exports as the canonical address of an imported
+ * function, which leads back to us once its GOT is patched.  (got_patch.c
+ * refuses to attach when anything but libc provides these functions.)
+ * Hooks run before the constructor only when preloaded, so RTLD_NEXT is the
+ * right start; the constructor decides once.  Written by the constructor
+ * only. */
+static void *lookup_scope = RTLD_NEXT;
+static int preloaded = 1;
+
+/* dlsym in lookup_scope; functions libc lacks (pthread_create, dlsym
+ * before glibc 2.34) come from the libraries we link, found with
+ * RTLD_NEXT.  Called from malloc (first use). */
+static void *
+lookup(const char *name)
+{
+    void *f = dlsym(lookup_scope, name);
+    if (f == NULL && lookup_scope != RTLD_NEXT)
+        f = dlsym(RTLD_NEXT, name);
+    return f;
+}
+
+void *
+_ts_real_lookup(const char *name)
+{
+    resolving++;
+    void *f = lookup(name);
+    resolving--;
+    return f;
+}
+
+/* Stores lookup("field") into _ts_real.field unless set. */
 #define RESOLVE(field)                                                        \
     do {                                                                      \
         if (!__atomic_load_n(&_ts_real.field, __ATOMIC_ACQUIRE)) {            \
             __typeof__(_ts_real.field) fn_ =                                  \
-                (__typeof__(_ts_real.field))dlsym(RTLD_NEXT, #field);         \
+                (__typeof__(_ts_real.field))lookup(#field);                   \
             __atomic_store_n(&_ts_real.field, fn_, __ATOMIC_RELEASE);         \
         }                                                                     \
     } while (0)
@@ -137,9 +173,36 @@ _ts_real_resolve(void)
     return _ts_real.malloc && _ts_real.free ? 0 : -1;
 }
 
+int
+_ts_real_preloaded(void)
+{
+    return preloaded;
+}
+
+/* Whether the global scope's triscope_preload_api is this library's: then
+ * it was preloaded (or linked in), not dlopen'ed.  (Asked of the main
+ * program's handle: RTLD_DEFAULT would also search our own local scope.) */
+static int
+self_is_global(void)
+{
+    void *main_program = dlopen(NULL, RTLD_LAZY);
+    void *found = main_program ? dlsym(main_program, "triscope_preload_api") : NULL;
+    Dl_info theirs, ours;
+    return found && dladdr(found, &theirs) && dladdr((void *)self_is_global, &ours)
+        && theirs.dli_fbase == ours.dli_fbase;
+}
+
 __attribute__((constructor)) static void
 preload_init(void)
 {
+    resolving++;
+    if (!self_is_global()) {
+        void *libc = dlopen(LIBC_SO, RTLD_LAZY | RTLD_NOLOAD);
+        if (libc)
+            lookup_scope = libc;
+        preloaded = 0;
+    }
+    resolving--;
     _ts_real_resolve();
     _ts_recorder_install_fork_handler();
 }

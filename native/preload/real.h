@@ -32,10 +32,20 @@ typedef struct ts_real {
  * second resolver stores the same value).  Read everywhere. */
 extern ts_real_t _ts_real;
 
-/* Looks every entry up with dlsym(RTLD_NEXT).  Allocations dlsym makes on
+/* Looks every entry up with dlsym (RTLD_NEXT, or in libc: see real.c).  Allocations dlsym makes on
  * this thread meanwhile are served by the arena.  Returns 0 when malloc and
  * free were found.  Called from malloc (first use). */
 int _ts_real_resolve(void);
+
+/* 1 if the library was preloaded (the real functions are the next
+ * definitions), 0 if it was loaded into a running process with dlopen and
+ * reaches other objects by patching their GOTs (got_patch.c).  Set by the
+ * constructor. */
+int _ts_real_preloaded(void);
+
+/* The real function `name` as _ts_real_resolve finds it (also functions
+ * _ts_real does not keep, like __memcpy_chk or dlsym).  Not for hooks. */
+void *_ts_real_lookup(const char *name);
 
 /* True while this thread is inside _ts_real_resolve: allocate from the arena.
  * Called from malloc. */

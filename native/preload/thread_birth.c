@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include "hooks.h"
 #include "mem_protocol.h"
 #include "real.h"
 #include "recorder.h"
@@ -88,3 +89,5 @@ pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(voi
         _ts_real.free(b);
     return rc;
 }
+
+TS_HOOK_ALIAS(pthread_create);

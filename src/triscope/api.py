@@ -5,7 +5,7 @@ Under ``triscope prog.py`` these act on the command's session: ``stop()``
 suspends sampling and ``start()`` resumes it (``triscope --off prog.py``
 starts suspended), and the profile written at exit covers only the enabled
 stretches.  In a plain ``python`` process the first ``start()`` starts a
-session of its own (CPU; memory too when the preload library is loaded),
+session of its own (CPU, and memory when the preload library can be loaded into it),
 which ``snapshot()`` reads and nothing writes at exit.
 
 ``@profile`` returns the function itself (no wrapper, no cost); once any
@@ -60,11 +60,11 @@ def attach(session):
 
 def _plain_session():
     """A session of this process's own, for start() outside the command."""
-    from triscope import cli, options, runner
+    from triscope import cli, launcher, options, runner
 
     native = cli.load_native_or_raise()
     opts = options.Options()
-    opts.cpu_only = not native.preload_present()
+    opts.cpu_only = launcher.attach_in_process() is not None
     opts.gpu = False
     main_file = getattr(sys.modules.get("__main__"), "__file__", None)
     entry_dir = os.path.dirname(os.path.realpath(main_file)) if main_file else os.getcwd()

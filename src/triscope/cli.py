@@ -44,8 +44,11 @@ def main(argv=None):
     if launcher.in_stage_two():
         launcher.restore_environment()
     elif sys.platform == "linux" and launcher.wants_preload(argv):
-        # Returns only on failure; then the profile says "memory": false.
-        launcher.reexec_with_preload(argv)
+        why = launcher.attach_in_process()
+        if why is not None:
+            # Re-execute under LD_PRELOAD instead; returns only on failure,
+            # and then the profile says "memory": false.
+            launcher.reexec_with_preload(argv)
     from triscope import options
 
     if argv[:1] == ["view"]:  # a subcommand; a script named view is run as ./view

@@ -1,15 +1,21 @@
-"""Stage 1 of a run with memory profiling: re-execute the interpreter with
-the preload library, and stage 2's undoing of that, so that programs the
-target starts inherit neither the preload nor triscope's variables.
+"""Getting the preload library (memory and copy profiling) into the process
+before the target starts.
 
-The preload library must be in the process from its first instruction
-(LD_PRELOAD is read by the dynamic loader only at exec), hence the re-exec.
-Paths with spaces or colons cannot be written in LD_PRELOAD; the library's
-directory then goes into LD_LIBRARY_PATH and LD_PRELOAD names the file only.
+First choice: load it into this very process and let it patch the GOT of
+every loaded object (native/preload/got_patch.c): no second interpreter
+start-up, nothing in the environment for the target's children to inherit.
 
-Stage 1 is one extra interpreter start-up, so it is kept lean: it decides
-from the command line alone (no argparse, no json) whether to re-execute,
-and leaves every check and error message to stage 2.
+Fallback, when that is impossible (no static TLS left for the library, an
+unsupported platform) or asked for with TRISCOPE_ATTACH=preload: stage 1
+re-executes the interpreter with LD_PRELOAD, and stage 2 undoes the
+environment change so that programs the target starts inherit neither the
+preload nor triscope's variables.  Paths with spaces or colons cannot be
+written in LD_PRELOAD; the library's directory then goes into
+LD_LIBRARY_PATH and LD_PRELOAD names the file only.
+
+The decision is made from the command line alone (no argparse, no json):
+a re-exec costs a whole interpreter start-up, so what runs before it stays
+lean, and every check and error message is left to the options parser.
 """
 import importlib.machinery
 import os
@@ -53,6 +59,21 @@ def preload_library():
         if os.path.isfile(path):
             return path
     return None
+
+
+def attach_in_process():
+    """Loads the preload library into this process and patches it in.
+    Returns None on success, else why not (then re-execute instead)."""
+    if os.environ.get("TRISCOPE_ATTACH") == "preload":
+        return "TRISCOPE_ATTACH=preload"
+    lib = preload_library()
+    if lib is None:
+        return "the preload library (triscope._preload) is not installed"
+    try:
+        from triscope import _native
+    except ImportError as e:
+        return str(e)
+    return _native.attach_memory(lib)
 
 
 def in_stage_two():

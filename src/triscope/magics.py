@@ -6,9 +6,9 @@
 The report is shown inline: the HTML report in a notebook (in a sandboxed
 iframe, so its script cannot touch the notebook), the text report in a
 terminal IPython.  The cell is written to a temporary file first, so the
-report can show its source.  Memory is profiled only when the kernel itself
-was started with the preload library (``triscope`` cannot re-execute a
-running kernel); otherwise the magic says so and profiles CPU.
+report can show its source.  Memory is profiled by loading the preload
+library into the running kernel (launcher.attach_in_process); where that is
+impossible the magic says so and profiles CPU.
 """
 import html
 import os
@@ -17,9 +17,8 @@ import tempfile
 
 from triscope import options, runner
 
-_NO_MEMORY = ("triscope: memory profiling needs the preload library in the kernel process; "
-              "profiling CPU only (start the kernel with LD_PRELOAD set to triscope's _preload library "
-              "to profile memory too)")
+_NO_MEMORY = ("triscope: memory profiling is unavailable in this kernel ({}); profiling CPU only "
+              "(a kernel started with LD_PRELOAD set to triscope's _preload library profiles memory too)")
 
 
 class Report:
@@ -44,13 +43,14 @@ class _MagicSession(runner._Session):
 
 
 def _run(code_text, opts, namespace, counter=[0]):
-    from triscope import cli, html_assets
+    from triscope import cli, html_assets, launcher
 
     native = cli.load_native_or_raise()
     notes = []
-    if not opts.cpu_only and not native.preload_present():
+    why = None if opts.cpu_only else launcher.attach_in_process()
+    if why is not None:
         opts.cpu_only = True
-        notes.append(_NO_MEMORY)
+        notes.append(_NO_MEMORY.format(why))
     opts.children = False
     counter[0] += 1
     directory = tempfile.mkdtemp(prefix="triscope-cell-")

@@ -72,6 +72,21 @@ if [[ "$mode" != "--sanitize" ]]; then
     if ! log="$(LD_PRELOAD="$lib" "$out/test_interpose" 2>&1)"; then status=1; fi
     tally test_interpose "$log"
 
+    # The same tests with the library loaded into the running process and
+    # patched in (got_patch.c) instead of preloaded, plus a library loaded
+    # after that: late_lib.so (RUNPATH $ORIGIN/late_sub, needs
+    # late_probe.so), late_sub/late_probe_sub.so found by bare name.
+    mkdir -p "$out/late_sub"
+    "$cc" -std=c11 -Wall -Wextra -Werror -O1 -fPIC -shared "$here/late_probe.c" \
+        -o "$out/late_probe.so"
+    cp "$out/late_probe.so" "$out/late_sub/late_probe_sub.so"
+    "$cc" -std=c11 -Wall -Wextra -Werror -O1 -fPIC -shared "$here/late_lib.c" \
+        -o "$out/late_lib.so" -L"$out" -Wl,--no-as-needed -l:late_probe.so -Wl,--as-needed \
+        -Wl,--enable-new-dtags,-rpath,'$ORIGIN/late_sub:$ORIGIN' -ldl
+    if ! log="$("$out/test_interpose" --attach "$lib" "$out/late_lib.so" 2>&1)"; then status=1; fi
+    tally "test_interpose --attach" "$log"
+    echo "$log" | grep "attach sweep" || true
+
     if command -v g++ >/dev/null 2>&1; then
         g++ -std=c++17 -Wall -Wextra -Werror -O1 -fno-builtin -I"$root/native/common" \
             "$here/test_cxx_new_delete.cpp" -o "$out/test_cxx_new_delete" -ldl

@@ -552,13 +552,120 @@ bench(const char *label)
     return 0;
 }
 
+/* --attach mode: the library was dlopen'ed into this running process and
+ * patched it (got_patch.c) instead of being preloaded. */
+static const char *late_lib_path; /* main thread sets once */
+static void *(*malloc_before_attach)(size_t); /* libc's, looked up before */
+
+/* Loads the preload library at path like the extension does; NULL if that
+ * fails. */
+static const ts_mem_api_t *
+attach(const char *path)
+{
+    *(void **)&malloc_before_attach = dlsym(RTLD_DEFAULT, "malloc");
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+        return NULL;
+    }
+    const ts_mem_api_t *(*get)(void);
+    *(void **)&get = dlsym(h, "triscope_preload_api");
+    const ts_mem_api_t *a = get ? get() : NULL;
+    if (a && a->attach() != 0) {
+        fprintf(stderr, "attach failed\n");
+        return NULL;
+    }
+    return a;
+}
+
+static void
+test_attach_patched(void)
+{
+    CHECK(api->preloaded() == 0);
+    ts_got_stats_t st;
+    api->got_stats(&st);
+    printf("  attach sweep: %llu objects, %llu slots seen, %llu patched, %llu foreign, "
+           "%llu unwritable\n", (unsigned long long)st.objects, (unsigned long long)st.seen,
+           (unsigned long long)st.patched, (unsigned long long)st.foreign,
+           (unsigned long long)st.unwritable);
+    CHECK(st.sweeps >= 1 && st.objects >= 2 && st.patched >= 4);
+    CHECK(api->attach() == 0); /* idempotent */
+    /* A look-up by name hands out the hook, as LD_PRELOAD would. */
+    void *(*m)(size_t);
+    *(void **)&m = dlsym(RTLD_DEFAULT, "malloc");
+    CHECK(m != NULL && m != malloc_before_attach);
+}
+
+/* A library loaded after the attach: its malloc and memcpy are counted
+ * once something was looked up in it; RTLD_NEXT and RUNPATH still work. */
+static void
+test_attach_late_library(void)
+{
+    void *h = dlopen(late_lib_path, RTLD_NOW | RTLD_LOCAL);
+    CHECK(h != NULL);
+    if (!h) {
+        fprintf(stderr, "  %s\n", dlerror());
+        return;
+    }
+    void *(*lmalloc)(size_t), (*lfree)(void *), *(*lcopy)(void *, const void *, size_t);
+    void *(*lnext)(const char *), *(*lopen)(const char *), *(*ldefault)(const char *);
+    *(void **)&lmalloc = dlsym(h, "ts_late_malloc");
+    *(void **)&lfree = dlsym(h, "ts_late_free");
+    *(void **)&lcopy = dlsym(h, "ts_late_copy");
+    *(void **)&lnext = dlsym(h, "ts_late_next");
+    *(void **)&lopen = dlsym(h, "ts_late_open_by_name");
+    *(void **)&ldefault = dlsym(h, "ts_late_default");
+    CHECK(lmalloc && lfree && lcopy && lnext && lopen && ldefault);
+    if (!(lmalloc && lfree && lcopy && lnext && lopen && ldefault))
+        return;
+    reset_seen();
+    api->configure(64 * 1024, 64 * 1024, fake_capture);
+    api->start();
+    void *big = lmalloc(8 << 20); /* >= R: always sampled */
+    static char src[1 << 20], dst[1 << 20];
+    for (int i = 0; i < 16; i++)
+        lcopy(dst, src, sizeof dst);
+    lfree(big);
+    api->stop();
+    drain();
+    CHECK(seen.n[TS_MEM_EV_ALLOC] >= 1 && seen.weight[TS_MEM_EV_ALLOC] >= (8 << 20));
+    CHECK(seen.n[TS_MEM_EV_FREE] >= 1);
+    CHECK_NEAR(seen.weight[TS_MEM_EV_COPY], 16.0 * sizeof dst, 0.5 * 16.0 * sizeof dst);
+    /* RTLD_NEXT from the late library finds late_probe.so's definition (2);
+     * had the hook become the caller, it would find none. */
+    int (*next_probe)(void);
+    *(void **)&next_probe = lnext("ts_late_probe");
+    CHECK(next_probe != NULL && next_probe() == 2);
+    /* RTLD_DEFAULT from the late library searches its own local scope too:
+     * its own definition (1); had the hook become the caller, none. */
+    int (*own_probe)(void);
+    *(void **)&own_probe = ldefault("ts_late_probe");
+    CHECK(own_probe != NULL && own_probe() == 1);
+    /* ... and hands out the hook for a hooked function. */
+    CHECK(ldefault("malloc") != NULL && ldefault("malloc") != (void *)malloc_before_attach);
+    /* Bare name, found through the late library's RUNPATH only. */
+    void *sub = lopen("late_probe_sub.so");
+    CHECK(sub != NULL);
+    if (sub)
+        dlclose(sub);
+}
+
 int
 main(int argc, char **argv)
 {
     api = NULL;
+    int attached = 0;
+    if (argc > 3 && strcmp(argv[1], "--attach") == 0) {
+        late_lib_path = argv[3];
+        api = attach(argv[2]);
+        if (!api)
+            return 2;
+        attached = 1;
+        argc = 1;
+    }
     const ts_mem_api_t *(*get)(void) =
         (const ts_mem_api_t *(*)(void))dlsym(RTLD_DEFAULT, "triscope_preload_api");
-    if (get)
+    if (get && !attached)
         api = get();
     if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
         if (api && argc > 2 && strcmp(argv[2], "on") == 0) {
@@ -571,10 +678,15 @@ main(int argc, char **argv)
         return bench(api ? "preload, counting off" : "no preload");
     }
     if (!api) {
-        fprintf(stderr, "triscope_preload_api not found: run with LD_PRELOAD\n");
+        fprintf(stderr, "triscope_preload_api not found: run with LD_PRELOAD, or with "
+                        "--attach <preload library> <late_lib.so>\n");
         return 2;
     }
     RUN(test_api);
+    if (attached) {
+        RUN(test_attach_patched);
+        RUN(test_attach_late_library);
+    }
     RUN(test_libc_semantics);
     RUN(test_alloc_weights);
     RUN(test_copy_weights);

@@ -5,6 +5,7 @@ Tests compare this line under triscope with the same line under plain
 python: they must be identical.
 """
 import json
+import os
 import signal
 import sys
 import threading
@@ -34,6 +35,9 @@ print(json.dumps({
     "recursionlimit": sys.getrecursionlimit(),
     "stdout_encoding": sys.stdout.encoding,
     "stdout_line_buffering": sys.stdout.line_buffering,
+    # what the loader and triscope's launcher could have left behind
+    "loader_env": {k: v for k, v in os.environ.items()
+                   if k in ("LD_PRELOAD", "LD_LIBRARY_PATH") or k.startswith(("TRISCOPE_STAGE", "TRISCOPE_SAVED"))},
     "handlers": {name: handler_name(getattr(signal, name))
                  for name in ("SIGALRM", "SIGPROF", "SIGVTALRM", "SIGINT", "SIGTERM", "SIGCHLD")},
 }, sort_keys=True))

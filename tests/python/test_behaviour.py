@@ -30,14 +30,18 @@ def _json_line(stdout):
 # --------------------------------------------------------------------------
 # launch environment
 
-@pytest.mark.parametrize("how", ["relative", "absolute", "symlink"])
+@pytest.mark.parametrize("how", ["relative", "absolute", "symlink", "reexec"])
 def test_script_sees_same_launch(engine, tmp_path, how):
     """argv (argv[0] as given), sys.path[0], __name__, __file__, __package__,
-    __spec__, the __main__ module, signal handlers, threads, trace hooks."""
+    __spec__, the __main__ module, signal handlers, threads, trace hooks,
+    the loader's variables.  "reexec": through the LD_PRELOAD fallback, which
+    must put the environment back as it found it."""
     script = PROGRAMS / "show_env.py"
     if how == "relative":
         arg = os.path.relpath(script, REPO)
     elif how == "absolute":
+        arg = str(script)
+    elif how == "reexec":
         arg = str(script)
     else:
         link_dir = tmp_path / "links"
@@ -45,9 +49,11 @@ def test_script_sees_same_launch(engine, tmp_path, how):
         (link_dir / "show_env_link.py").symlink_to(script)
         arg = str(link_dir / "show_env_link.py")
     args = [arg, "one", "two words", "--flag", "-m"]
-    plain = run_plain(args)
+    # a user's LD_LIBRARY_PATH must survive the re-exec too
+    env = {"TRISCOPE_ATTACH": "preload", "LD_LIBRARY_PATH": str(tmp_path)} if how == "reexec" else None
+    plain = run_plain(args, env=env)
     assert plain.returncode == 0, describe(plain)
-    prof = run_triscope(["--outfile", tmp_path / "p.json", *args])
+    prof = run_triscope(["--outfile", tmp_path / "p.json", *args], env=env)
     assert prof.returncode == 0, describe(prof)
     want, got = _json_line(plain.stdout), _json_line(prof.stdout)
     diffs = {k: (want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)}

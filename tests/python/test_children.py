@@ -71,6 +71,11 @@ def test_subprocess_and_fork_children_are_merged(engine, tmp_path):
     assert 0.3 <= got["child"] <= 0.6, (got, describe(proc))    # 0.4 s in a python child
     assert 0.3 <= got["forked"] <= 0.6, (got, describe(proc))   # 0.4 s in a fork child (os._exit)
     assert 0.12 <= got["parent"] <= 0.35, (got, describe(proc))  # 0.2 s in the parent
+    # the python child profiles memory too (the preload loaded into it, not
+    # inherited through LD_PRELOAD: the shell child saw none): 40 MB
+    _, child = find_file(prof, PROGRAMS / "child_work.py")
+    allocated = line_record(child, truth["child_alloc"])["n_malloc_mb"]
+    assert 40 * 0.85 <= allocated <= 40 * 1.15, (allocated, describe(proc))
 
 
 def test_no_children(engine, tmp_path):

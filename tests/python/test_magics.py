@@ -67,21 +67,27 @@ def test_cell_and_line_magics(engine, ipython):
 
 def test_magic_says_when_memory_is_unavailable(engine, ipython):
     script = SCRIPT.replace('"--cpu-only"', '""')
-    proc = run_plain(["-c", script])
+    proc = run_plain(["-c", script], env={"TRISCOPE_ATTACH": "preload"})  # in-process loading refused
     assert proc.returncode == 0, describe(proc)
-    assert "memory profiling needs the preload library in the kernel process" in proc.stdout, describe(proc)
+    assert "memory profiling is unavailable in this kernel (TRISCOPE_ATTACH=preload)" in proc.stdout, \
+        describe(proc)
 
 
-def test_magic_profiles_memory_in_a_preloaded_kernel(engine, ipython):
-    """A kernel started with the preload library gets memory profiling."""
-    probe = run_plain(["-c", "from triscope import launcher; print(launcher.preload_library())"])
-    lib = probe.stdout.strip()
-    assert probe.returncode == 0 and lib.endswith(".so"), describe(probe)
+@pytest.mark.parametrize("how", ["attached", "preloaded"])
+def test_magic_profiles_memory(engine, ipython, how):
+    """A plain kernel gets memory profiling by loading the preload library
+    into itself; a kernel started with it in LD_PRELOAD uses that."""
+    env = {}
+    if how == "preloaded":
+        probe = run_plain(["-c", "from triscope import launcher; print(launcher.preload_library())"])
+        lib = probe.stdout.strip()
+        assert probe.returncode == 0 and lib.endswith(".so"), describe(probe)
+        env = {"LD_PRELOAD": lib}
     script = SCRIPT.replace("result = 6 * 7", "result = 6 * 7\\nblob = [str(i) * 20 for i in range(300000)]")
     script = script.replace('"--cpu-only"', '""')
-    proc = run_plain(["-c", script], env={"LD_PRELOAD": lib})
+    proc = run_plain(["-c", script], env=env)
     assert proc.returncode == 0, describe(proc)
-    assert "memory profiling needs" not in proc.stdout, describe(proc)
+    assert "memory profiling is unavailable" not in proc.stdout, describe(proc)
     cell = proc.stdout.split("=== cell report")[1].split("=== html")[0]
     assert "Memory: peak" in cell, cell
     rows = [r for r in cell.splitlines() if "blob = [str(i)" in r]

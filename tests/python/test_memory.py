@@ -31,10 +31,14 @@ def _line(prof, program, name):
     return line_record(entry, truth_lines(program)[name])
 
 
-def test_per_line_allocation_volumes_match_truth(tmp_path):
+# "attach": the preload library loaded into the running command (the
+# default); "preload": the fallback, a re-exec under LD_PRELOAD.
+@pytest.mark.parametrize("attach", ["attach", "preload"])
+def test_per_line_allocation_volumes_match_truth(tmp_path, attach):
     program = PROGRAMS / "mem_lines.py"
     truth_path = tmp_path / "truth.json"
-    proc, prof = profile_json([program, truth_path], tmp_path, timeout=180)
+    env = {"TRISCOPE_ATTACH": attach}
+    proc, prof = profile_json([program, truth_path], tmp_path, timeout=180, env=env)
     assert prof.get("memory") is True, describe(proc)
     truth = load_json(truth_path)
     report = {}
@@ -51,6 +55,29 @@ def test_per_line_allocation_volumes_match_truth(tmp_path):
     print("copy MB measured %.0f, truth %.0f" % (copy_mb, truth["copy"]))
     assert copy_mb == pytest.approx(truth["copy"], rel=0.25)
     assert prof["max_footprint_mb"] >= 0.85 * (truth["objects"] + truth["native"]) * 0.5
+
+
+def test_small_blocks_freed_by_every_path_leave_the_footprint(tmp_path):
+    """Sampled small Python blocks live in the engine's sample slab; their
+    frees must be seen whether malloc, calloc or realloc made them."""
+    program = PROGRAMS / "mem_small_paths.py"
+    truth_path = tmp_path / "truth.json"
+    proc, prof = profile_json([program, truth_path], tmp_path, timeout=180)
+    assert prof.get("memory") is True, describe(proc)
+    truth = load_json(truth_path)
+    _, entry = find_file(prof, program)
+    calloc = _line(prof, program, "calloc")
+    print("calloc line MB %.1f (truth %.1f); leaks %s; footprint peak %.1f MB, last %.1f MB"
+          % (calloc["n_malloc_mb"], truth["calloc_mb"], entry.get("leaks"), prof["max_footprint_mb"],
+             prof["samples"][-1][1]))
+    assert calloc["n_malloc_mb"] == pytest.approx(truth["calloc_mb"], rel=0.15)
+    assert calloc["n_python_fraction"] >= 0.9
+    assert _line(prof, program, "malloc")["n_malloc_mb"] > 10
+    assert _line(prof, program, "realloc")["n_malloc_mb"] > 10
+    assert not entry.get("leaks"), entry.get("leaks")
+    # three rounds of ~90 MB, each freed: the footprint ends near zero
+    assert prof["max_footprint_mb"] > 40
+    assert prof["samples"][-1][1] < 0.1 * prof["max_footprint_mb"], prof["samples"][-5:]
 
 
 def test_growing_line_is_the_only_leak(tmp_path):

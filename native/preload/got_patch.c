@@ -1,0 +1,448 @@
+/* got_patch.c -- memory profiling without a re-exec: point the GOT entries
+ * of every loaded object at our hooks.
+ *
+ * Problem: LD_PRELOAD is read only at exec, so a process that decides to
+ * profile memory after it started (the triscope command itself, a Jupyter
+ * kernel, a child interpreter) would have to execute itself again: a second
+ * interpreter start-up, ~40 ms on a small VM, paid by every profiled run.
+ *
+ * Approach: the library is dlopen'ed (RTLD_LOCAL) into the running process
+ * and _ts_got_attach() rewrites, in every loaded object except this library
+ * and the dynamic loader, each relocation slot (JUMP_SLOT: calls through the
+ * PLT; GLOB_DAT and 64-bit absolute: the function's address taken) that
+ * names one of our hooks AND currently holds the real function (or, for a
+ * lazily bound call not made yet, still points into its own object).  A slot
+ * holding anything else (another interposer, a private copy) is left alone,
+ * so our hooks always sit in front of exactly the functions they call.
+ * Slots in a RELRO range are written between two mprotect calls; a slot in
+ * no writable segment of its object is skipped.  Writes are single aligned
+ * stores: a thread calling through the slot meanwhile reaches either the
+ * real function or our hook, both correct.
+ *
+ * Later libraries: dlopen itself is NOT hooked, because the loader finds a
+ * bare name through the RPATH/RUNPATH of the object that called dlopen,
+ * which it learns from the return address: a wrapper would make every
+ * dlopen look like ours.  dlsym is hooked instead (nothing in a new library
+ * runs before something looked one of its symbols up, CPython's import
+ * included): when the loader's count of added objects moved since the last
+ * sweep, the hook sweeps again before looking up a symbol in a handle.
+ * dlsym(RTLD_NEXT or RTLD_DEFAULT, ...) depends on its caller too, so those
+ * leave the hook by a tail call (tests/preload checks that RTLD_NEXT still
+ * finds the next definition).  And when a program looks up one of our
+ * hooked functions by name (ctypes's CDLL(None).malloc), it gets our hook,
+ * as it would have with LD_PRELOAD.
+ *
+ * Not covered (accepted): constructors of a new library that allocate before
+ * any dlsym; dlvsym/dlmopen callers; objects that call malloc & co through
+ * pointers they obtained before the attach.
+ *
+ * Concurrency: one sweep at a time (sweep_lock, also held across fork so a
+ * child never inherits it locked).  dl_iterate_phdr holds the loader's list
+ * lock while calling back, so the callback calls nothing that might take the
+ * loader's other lock (no dlsym, no dladdr, no malloc).
+ */
+#include "got_patch.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "real.h"
+
+#if defined(__x86_64__)
+#define TS_R_JUMP_SLOT R_X86_64_JUMP_SLOT
+#define TS_R_GLOB_DAT R_X86_64_GLOB_DAT
+#define TS_R_ABS64 R_X86_64_64
+#elif defined(__aarch64__)
+#define TS_R_JUMP_SLOT R_AARCH64_JUMP_SLOT
+#define TS_R_GLOB_DAT R_AARCH64_GLOB_DAT
+#define TS_R_ABS64 R_AARCH64_ABS64
+#else
+#define TS_NO_GOT_PATCH 1
+#endif
+
+void *_ts_dlsym_hook(void *handle, const char *name);
+
+/* One hooked symbol: its name, our function, and the real function that
+ * slots must hold to be redirected (looked up at attach). */
+typedef struct hook {
+    const char *name;
+    void *ours;
+    void *real;
+} hook_t;
+
+/* Written by _ts_got_attach (under sweep_lock) before the first sweep, read
+ * by sweeps (under sweep_lock) and by the dlsym hook (after attached is
+ * set, read-only by then). */
+static hook_t hooks[] = {
+    {"malloc", (void *)_ts_hook_malloc, NULL},
+    {"calloc", (void *)_ts_hook_calloc, NULL},
+    {"free", (void *)_ts_hook_free, NULL},
+    {"realloc", (void *)_ts_hook_realloc, NULL},
+    {"reallocarray", (void *)_ts_hook_reallocarray, NULL},
+    {"posix_memalign", (void *)_ts_hook_posix_memalign, NULL},
+    {"aligned_alloc", (void *)_ts_hook_aligned_alloc, NULL},
+    {"memalign", (void *)_ts_hook_memalign, NULL},
+    {"valloc", (void *)_ts_hook_valloc, NULL},
+    {"pvalloc", (void *)_ts_hook_pvalloc, NULL},
+    {"malloc_usable_size", (void *)_ts_hook_malloc_usable_size, NULL},
+    {"memcpy", (void *)_ts_hook_memcpy, NULL},
+    {"memmove", (void *)_ts_hook_memmove, NULL},
+    {"__memcpy_chk", (void *)_ts_hook___memcpy_chk, NULL},
+    {"__memmove_chk", (void *)_ts_hook___memmove_chk, NULL},
+    {"pthread_create", (void *)_ts_hook_pthread_create, NULL},
+    {"dlsym", (void *)_ts_dlsym_hook, NULL},
+};
+#define N_HOOKS (sizeof hooks / sizeof hooks[0])
+
+/* One sweep at a time; also taken around fork (pthread_atfork). */
+static pthread_mutex_t sweep_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Set (release) once the first sweep finished; read by the dlsym hook. */
+static _Atomic int attached;
+/* The loader's dlpi_adds at the last sweep; under sweep_lock. */
+static unsigned long long swept_adds;
+/* The dynamic loader's base address (never patched, nor this library) and
+ * the page size; set by the first attach under sweep_lock, which `prepared`
+ * then says. */
+static uintptr_t loader_base;
+static uintptr_t page_size;
+static int prepared;
+
+/* Totals of the last sweep, for tests; under sweep_lock. */
+static ts_got_stats_t last_stats;
+/* malloc slots that reach our hook, counted by the sweeps; under
+ * sweep_lock.  None after the first sweep: this process calls malloc in a
+ * way we cannot see, and attaching is declined. */
+static uint64_t malloc_slots;
+
+static const hook_t *
+find_hook(const char *name)
+{
+    /* Every name we hook starts with one of these: skip the rest cheaply. */
+    if (strchr("mcfrpavd_", name[0]) == NULL)
+        return NULL;
+    for (size_t i = 0; i < N_HOOKS; i++)
+        if (strcmp(hooks[i].name, name) == 0)
+            return &hooks[i];
+    return NULL;
+}
+
+#ifndef TS_NO_GOT_PATCH
+
+/* The parts of one object's dynamic section a sweep needs. */
+typedef struct object {
+    uintptr_t base;
+    const ElfW(Phdr) *phdr;
+    size_t phnum;
+    const ElfW(Sym) *symtab;
+    const char *strtab;
+    size_t strsz;
+    const ElfW(Rela) *relocs[2];
+    size_t relocs_size[2];
+    uintptr_t relro_lo, relro_hi; /* pages the loader made read-only */
+} object_t;
+
+/* Dynamic-section pointers are relocated in place by glibc, but not on
+ * every system: an address below the object's base is still relative. */
+static uintptr_t
+dyn_address(const object_t *o, ElfW(Addr) value)
+{
+    return value < o->base ? o->base + value : value;
+}
+
+static int
+read_dynamic(object_t *o, const ElfW(Dyn) *dyn)
+{
+    ElfW(Addr) symtab = 0, strtab = 0, jmprel = 0, rela = 0;
+    size_t pltrelsz = 0, relasz = 0, relaent = sizeof(ElfW(Rela));
+    ElfW(Sxword) pltrel = DT_RELA;
+    for (; dyn->d_tag != DT_NULL; dyn++) {
+        switch (dyn->d_tag) {
+        case DT_SYMTAB: symtab = dyn->d_un.d_ptr; break;
+        case DT_STRTAB: strtab = dyn->d_un.d_ptr; break;
+        case DT_STRSZ: o->strsz = dyn->d_un.d_val; break;
+        case DT_JMPREL: jmprel = dyn->d_un.d_ptr; break;
+        case DT_PLTRELSZ: pltrelsz = dyn->d_un.d_val; break;
+        case DT_PLTREL: pltrel = (ElfW(Sxword))dyn->d_un.d_val; break;
+        case DT_RELA: rela = dyn->d_un.d_ptr; break;
+        case DT_RELASZ: relasz = dyn->d_un.d_val; break;
+        case DT_RELAENT: relaent = dyn->d_un.d_val; break;
+        default: break;
+        }
+    }
+    if (!symtab || !strtab || relaent != sizeof(ElfW(Rela)) || pltrel != DT_RELA)
+        return -1;
+    o->symtab = (const ElfW(Sym) *)dyn_address(o, symtab);
+    o->strtab = (const char *)dyn_address(o, strtab);
+    o->relocs[0] = jmprel ? (const ElfW(Rela) *)dyn_address(o, jmprel) : NULL;
+    o->relocs_size[0] = jmprel ? pltrelsz : 0;
+    o->relocs[1] = rela ? (const ElfW(Rela) *)dyn_address(o, rela) : NULL;
+    o->relocs_size[1] = rela ? relasz : 0;
+    return 0;
+}
+
+/* Whether address a lies in one of the object's loaded segments, writable
+ * ones only if `writable`. */
+static int
+in_segment(const object_t *o, uintptr_t a, int writable)
+{
+    for (size_t i = 0; i < o->phnum; i++) {
+        const ElfW(Phdr) *p = &o->phdr[i];
+        if (p->p_type != PT_LOAD || (writable && !(p->p_flags & PF_W)))
+            continue;
+        uintptr_t lo = o->base + p->p_vaddr;
+        if (a >= lo && a - lo < p->p_memsz)
+            return 1;
+    }
+    return 0;
+}
+
+/* Stores value into slot (an aligned pointer in the object).  Returns 1 if
+ * written, 0 if the slot is in no writable place. */
+static int
+write_slot(const object_t *o, void **slot, void *value)
+{
+    uintptr_t a = (uintptr_t)slot;
+    if (a >= o->relro_lo && a < o->relro_hi) {
+        void *page = (void *)(a & ~(page_size - 1));
+        if (mprotect(page, page_size, PROT_READ | PROT_WRITE) != 0)
+            return 0;
+        __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+        mprotect(page, page_size, PROT_READ);
+        return 1;
+    }
+    if (!in_segment(o, a, 1))
+        return 0;
+    __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+    return 1;
+}
+
+static void
+patch_relocs(const object_t *o, const ElfW(Rela) *r, size_t bytes)
+{
+    for (size_t i = 0; r && i < bytes / sizeof *r; i++) {
+        unsigned long type = ELF64_R_TYPE(r[i].r_info);
+        unsigned long sym = ELF64_R_SYM(r[i].r_info);
+        if (sym == 0 || (type != TS_R_JUMP_SLOT && type != TS_R_GLOB_DAT && type != TS_R_ABS64))
+            continue;
+        if (type != TS_R_JUMP_SLOT && r[i].r_addend != 0)
+            continue;
+        ElfW(Word) name = o->symtab[sym].st_name;
+        if (name >= o->strsz)
+            continue;
+        const hook_t *h = find_hook(o->strtab + name);
+        if (h == NULL)
+            continue;
+        void **slot = (void **)(o->base + r[i].r_offset);
+        void *now = __atomic_load_n(slot, __ATOMIC_RELAXED);
+        last_stats.seen++;
+        if (now == h->ours) {
+            last_stats.already++;
+            malloc_slots += h == &hooks[0];
+            continue;
+        }
+        /* A lazily bound call not made yet still points into its own PLT. */
+        int lazy = type == TS_R_JUMP_SLOT && in_segment(o, (uintptr_t)now, 0);
+        if (now != h->real && !lazy) {
+            last_stats.foreign++;
+            continue;
+        }
+        if (write_slot(o, slot, h->ours)) {
+            last_stats.patched++;
+            malloc_slots += h == &hooks[0];
+        } else
+            last_stats.unwritable++;
+    }
+}
+
+static int
+patch_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    (void)data;
+    object_t o = {.base = info->dlpi_addr, .phdr = info->dlpi_phdr, .phnum = info->dlpi_phnum};
+    if (o.base == loader_base || in_segment(&o, (uintptr_t)_ts_got_attach, 0))
+        return 0; /* the dynamic loader, or this library */
+    const ElfW(Dyn) *dyn = NULL;
+    for (size_t i = 0; i < o.phnum; i++) {
+        const ElfW(Phdr) *p = &o.phdr[i];
+        if (p->p_type == PT_DYNAMIC)
+            dyn = (const ElfW(Dyn) *)(o.base + p->p_vaddr);
+        if (p->p_type == PT_GNU_RELRO) {
+            o.relro_lo = (o.base + p->p_vaddr) & ~(page_size - 1);
+            o.relro_hi = (o.base + p->p_vaddr + p->p_memsz) & ~(page_size - 1);
+        }
+    }
+    if (dyn == NULL || read_dynamic(&o, dyn) != 0)
+        return 0;
+    last_stats.objects++;
+    patch_relocs(&o, o.relocs[0], o.relocs_size[0]);
+    patch_relocs(&o, o.relocs[1], o.relocs_size[1]);
+    return 0;
+}
+
+/* Reads the loader's count of objects ever added (stops at the first). */
+static int
+read_adds(struct dl_phdr_info *info, size_t size, void *data)
+{
+    if (size >= offsetof(struct dl_phdr_info, dlpi_adds) + sizeof info->dlpi_adds)
+        *(unsigned long long *)data = info->dlpi_adds;
+    return 1;
+}
+
+/* Sweeps every object if the loader added any since the last sweep (or if
+ * forced).  Under sweep_lock. */
+static void
+sweep_locked(int force)
+{
+    unsigned long long adds = 0;
+    dl_iterate_phdr(read_adds, &adds);
+    if (!force && adds != 0 && adds == swept_adds)
+        return;
+    memset(&last_stats, 0, sizeof last_stats);
+    dl_iterate_phdr(patch_object, NULL);
+    swept_adds = adds;
+    last_stats.sweeps++;
+}
+
+#endif /* !TS_NO_GOT_PATCH */
+
+static void
+lock_for_fork(void)
+{
+    pthread_mutex_lock(&sweep_lock);
+}
+
+static void
+unlock_after_fork(void)
+{
+    pthread_mutex_unlock(&sweep_lock);
+}
+
+/* Whether another object (an allocator preloaded by the user, say) defines
+ * name in front of libc's `real`: patching would then put our hooks, which
+ * call libc, in front of calls meant for it.  A non-PIE executable's PLT
+ * stub (the canonical address of an imported function) is no definition:
+ * its symbol there is undefined (SHN_UNDEF, with the stub as value). */
+static int
+provided_elsewhere(void *main_program, const char *name, void *real)
+{
+    void *global = dlsym(main_program, name);
+    Dl_info info;
+    const ElfW(Sym) *sym = NULL;
+    if (global == NULL || global == real || dladdr1(global, &info, (void **)&sym, RTLD_DL_SYMENT) == 0)
+        return 0;
+    return info.dli_sname != NULL && strcmp(info.dli_sname, name) == 0 && sym != NULL
+        && sym->st_shndx != SHN_UNDEF;
+}
+
+int
+_ts_got_attach(void)
+{
+#ifdef TS_NO_GOT_PATCH
+    return -1;
+#else
+    if (_ts_real_preloaded())
+        return 0; /* every object already reaches us through the global scope */
+    if (atomic_load_explicit(&attached, memory_order_acquire))
+        return 0;
+    /* Look-ups that take the loader's lock happen here, outside any
+     * dl_iterate_phdr callback. */
+    void *main_program = dlopen(NULL, RTLD_LAZY); /* the global scope */
+    void *real[N_HOOKS];
+    if (main_program == NULL)
+        return -1;
+    for (size_t i = 0; i < N_HOOKS; i++) {
+        real[i] = _ts_real_lookup(hooks[i].name);
+        if (real[i] == NULL && i < 3)
+            return -1; /* no malloc/calloc/free: nothing to stand in front of */
+        if (provided_elsewhere(main_program, hooks[i].name, real[i]))
+            return -1;
+    }
+    pthread_mutex_lock(&sweep_lock);
+    if (!atomic_load_explicit(&attached, memory_order_relaxed)) {
+        for (size_t i = 0; i < N_HOOKS; i++)
+            hooks[i].real = real[i];
+        if (!prepared) {
+            loader_base = (uintptr_t)getauxval(AT_BASE);
+            page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+            pthread_atfork(lock_for_fork, unlock_after_fork, unlock_after_fork);
+            prepared = 1;
+        }
+        sweep_locked(1);
+        if (malloc_slots > 0)
+            atomic_store_explicit(&attached, 1, memory_order_release);
+    }
+    int ok = atomic_load_explicit(&attached, memory_order_relaxed);
+    pthread_mutex_unlock(&sweep_lock);
+    return ok ? 0 : -1;
+#endif
+}
+
+int
+_ts_got_attached(void)
+{
+    return atomic_load_explicit(&attached, memory_order_acquire);
+}
+
+void
+_ts_got_stats(ts_got_stats_t *out)
+{
+    pthread_mutex_lock(&sweep_lock);
+    *out = last_stats;
+    pthread_mutex_unlock(&sweep_lock);
+}
+
+/* Sweeps if the loader added objects since the last sweep. */
+static __attribute__((noinline)) void
+sweep_if_new_objects(void)
+{
+#ifndef TS_NO_GOT_PATCH
+    pthread_mutex_lock(&sweep_lock);
+    sweep_locked(0);
+    pthread_mutex_unlock(&sweep_lock);
+#endif
+}
+
+/* Our hook's answer for a looked-up function: the hook if we stand in front
+ * of what the loader found. */
+static __attribute__((noinline)) void *
+substitute(const char *name, void *found)
+{
+    const hook_t *h = found && name ? find_hook(name) : NULL;
+    return h && h->real == found ? h->ours : found;
+}
+
+/* Our hook for name, or NULL. */
+static __attribute__((noinline)) void *
+hook_named(const char *name)
+{
+    const hook_t *h = name ? find_hook(name) : NULL;
+    return h ? h->ours : NULL;
+}
+
+/* The dlsym every patched object calls.  RTLD_DEFAULT and RTLD_NEXT depend
+ * on the caller (its own scope, the objects after it), so they leave by a
+ * tail call that keeps the caller's return address -- except RTLD_DEFAULT
+ * asking for a hooked function, whose global definition attach checked is
+ * libc's: the hook, as with LD_PRELOAD. */
+__attribute__((visibility("hidden"))) void *
+_ts_dlsym_hook(void *handle, const char *name)
+{
+    if (handle == RTLD_DEFAULT) {
+        void *ours = hook_named(name);
+        if (ours != NULL)
+            return ours;
+        return dlsym(handle, name);
+    }
+    if (handle == RTLD_NEXT)
+        return dlsym(handle, name);
+    sweep_if_new_objects();
+    return substitute(name, dlsym(handle, name));
+}

@@ -1,0 +1,23 @@
+/* got_patch.h -- attaching to a running process by patching the GOT entries
+ * of every loaded object (got_patch.c explains how and what is covered). */
+#ifndef TRISCOPE_PRELOAD_GOT_PATCH_H
+#define TRISCOPE_PRELOAD_GOT_PATCH_H
+
+#include <stdint.h>
+
+#include "mem_protocol.h"
+
+/* Points every loaded object's calls of the malloc family, memcpy/memmove,
+ * pthread_create and dlsym at our hooks, and keeps doing so for objects
+ * loaded later.  0 on success (also when preloaded: nothing to patch), -1 if
+ * this platform or process cannot be patched.  Idempotent; any thread; not
+ * async-signal-safe. */
+int _ts_got_attach(void);
+
+/* 1 once _ts_got_attach patched the process. */
+int _ts_got_attached(void);
+
+/* Counts of the most recent sweep (for tests and diagnostics). */
+void _ts_got_stats(ts_got_stats_t *out);
+
+#endif
