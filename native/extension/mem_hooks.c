@@ -184,6 +184,8 @@ wrap_malloc(void *ctx, size_t n)
     return w->inner.malloc(w->inner.ctx, n);
 }
 
+/* Every domain's calloc.  RAW blocks stay where libc put them (libc's free
+ * is watched by the preload); sampled small MEM/OBJ blocks go to the slab. */
 static void *
 wrap_calloc(void *ctx, size_t nelem, size_t elsize)
 {
@@ -192,7 +194,12 @@ wrap_calloc(void *ctx, size_t nelem, size_t elsize)
     t->depth++;
     void *p = w->inner.calloc(w->inner.ctx, nelem, elsize);
     t->depth--;
-    return count_python_alloc(w, t, p, nelem * elsize); /* no overflow: calloc succeeded */
+    size_t n = nelem * elsize; /* no overflow: calloc succeeded */
+    if (w == &wrapped_raw) {
+        count_alloc(t, p, n);
+        return p;
+    }
+    return count_python_alloc(w, t, p, n);
 }
 
 static void *
@@ -215,18 +222,6 @@ wrap_realloc(void *ctx, void *old, size_t n)
 
 /* RAW domain: the same, plus the growth rule above, and no slab: RAW
  * blocks are libc's, and libc's free is watched by the preload. */
-static void *
-wrap_raw_calloc(void *ctx, size_t nelem, size_t elsize)
-{
-    wrapped_t *w = ctx;
-    ts_mem_tls_t *t = tls();
-    t->depth++;
-    void *p = w->inner.calloc(w->inner.ctx, nelem, elsize);
-    t->depth--;
-    count_alloc(t, p, nelem * elsize); /* no overflow: calloc succeeded */
-    return p;
-}
-
 static void *
 wrap_raw_malloc(void *ctx, size_t n)
 {
@@ -324,7 +319,6 @@ install_domain(PyMemAllocatorDomain domain, wrapped_t *w)
     PyMemAllocatorEx outer = {w, wrap_malloc, wrap_calloc, wrap_realloc, wrap_free};
     if (domain == PYMEM_DOMAIN_RAW) {
         outer.malloc = wrap_raw_malloc;
-        outer.calloc = wrap_raw_calloc;
         outer.realloc = wrap_raw_realloc;
         outer.free = wrap_raw_free;
     }
