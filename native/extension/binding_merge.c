@@ -1,5 +1,5 @@
 /* binding_merge.c -- the Python binding of profile merging: merge_profiles
- * reads saved JSON profiles (native/common/profile_load.c), merges them in
+ * reads saved JSON profiles (native/profile/profile_load.c), merges them in
  * order into a blank model (profile_merge.c) and writes the result the way
  * write_report writes a run's profile, so a merged text or HTML report is
  * what `triscope view` draws from the merged JSON.  Argument parsing and

@@ -1,6 +1,6 @@
 /* module.c -- the triscope._native binding: argument parsing and error
  * conversion only.  The work is done in engine.c (sampling), aggregate.c
- * (statistics) and native/common/report_*.c (writers). */
+ * (statistics) and native/profile/report_*.c (writers). */
 #include <Python.h>
 
 #include <errno.h>

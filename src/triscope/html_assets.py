@@ -1,6 +1,6 @@
 """The HTML report's template, style sheet and script (package data in
 ``triscope/report/``), read for the C writer, which inlines them into one
-self-contained page (native/common/report_html.c)."""
+self-contained page (native/profile/report_html.c)."""
 import os
 
 _DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "report")

@@ -1,6 +1,6 @@
 """Which files count as the user's program: the inputs of the C file filter.
 
-The rules themselves live in C (native/common/file_filter.c); this module
+The rules themselves live in C (native/profile/file_filter.c); this module
 only collects the directories Python knows about: the program's root, the
 standard library and site-packages (libraries, even inside the project
 directory), and triscope itself (never shown).

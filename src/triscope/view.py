@@ -3,7 +3,7 @@ text report or the HTML report.
 
 The C writers draw every text and HTML report from the JSON profile, so the
 report drawn here is the one the run drew from the same options, byte for
-byte.  Reading the profile is C too (native/common/model_from_json.c): a
+byte.  Reading the profile is C too (native/profile/model_from_json.c): a
 file that is missing, truncated, corrupt or not a profile at all gets one
 line on stderr and exit status 1; a bad command line exit status 2.  Never
 a traceback.

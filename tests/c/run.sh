@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds and runs every tests/c/test_*.c against the pure-C sources in
-# native/common (no Python.h there).  Usage: tests/c/run.sh [--sanitize]
+# native/base and native/profile (no Python.h there).  Usage: tests/c/run.sh [--sanitize]
 # --sanitize builds with ASan+UBSan and makes any report fatal.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cc="${CC:-cc}"
-flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -I"$root/native/common" -I"$here")
+flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -I"$root/native/base" -I"$root/native/profile" -I"$here")
 out="$here/bin/plain"
 if [[ "${1:-}" == "--sanitize" ]]; then
     flags+=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
@@ -15,7 +15,7 @@ if [[ "${1:-}" == "--sanitize" ]]; then
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 fi
 mkdir -p "$out"
-common_srcs=("$root"/native/common/*.c)
+common_srcs=("$root"/native/base/*.c "$root"/native/profile/*.c)
 total_pass=0; total_fail=0; status=0
 for t in "$here"/test_*.c; do
     name="$(basename "$t" .c)"

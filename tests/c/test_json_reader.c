@@ -1,4 +1,4 @@
-/* Tests for native/common/json_reader.c: every JSON type, escapes and
+/* Tests for native/profile/json_reader.c: every JSON type, escapes and
  * surrogates, numbers under a decimal-comma locale, the errors (with their
  * position), nesting and size limits, and random input (under ASan: no
  * crash, no leak). */

@@ -1,4 +1,4 @@
-/* Tests for native/common/json_writer.c: structure, string escaping,
+/* Tests for native/profile/json_writer.c: structure, string escaping,
  * number formatting and misuse detection.  Every document is also checked
  * by the strict validator in test_util.h. */
 #include "check.h"

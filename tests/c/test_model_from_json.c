@@ -1,4 +1,4 @@
-/* Tests for native/common/model_from_json.c and report_render.c: a model
+/* Tests for native/profile/model_from_json.c and report_render.c: a model
  * written as JSON and read back draws the same text report (with and
  * without memory and GPU data, reduced or not), Scalene profiles are read,
  * everything else is refused with one line, and no input -- truncated,

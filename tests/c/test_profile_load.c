@@ -1,4 +1,4 @@
-/* Tests for native/common/profile_load.c: reading JSON profile files
+/* Tests for native/profile/profile_load.c: reading JSON profile files
  * (good, missing, a directory, corrupt) and merging a list of them, either
  * stopping at the first bad one with a reason that names it or skipping it
  * with a warning line.  Runs under ASan's leak checker. */

@@ -1,4 +1,4 @@
-/* Tests for native/common/profile_merge.c: two hand-built profiles of
+/* Tests for native/profile/profile_merge.c: two hand-built profiles of
  * processes that overlapped in time (the second started 4 s after the
  * first and ended 3 s before it), with shared and separate files, lines
  * and functions, memory timelines and leaks.  Every merge rule of

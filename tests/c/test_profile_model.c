@@ -1,4 +1,4 @@
-/* Tests for native/common/profile_model.c: loading source text (line
+/* Tests for native/profile/profile_model.c: loading source text (line
  * endings, BOM, long lines, odd bytes, missing files), growing lines,
  * function lookup and ordering, file ordering, helpers.  Runs under ASan's
  * leak checker, so every model is freed. */

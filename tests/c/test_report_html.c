@@ -1,4 +1,4 @@
-/* Tests for native/common/report_html.c: the placeholders are filled, the
+/* Tests for native/profile/report_html.c: the placeholders are filled, the
  * profile's markup characters are escaped byte for byte (and only those),
  * malformed assets are refused, and a write failure is reported. */
 #include "check.h"

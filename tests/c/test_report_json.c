@@ -1,4 +1,4 @@
-/* Tests for native/common/report_json.c: the document is valid JSON, has
+/* Tests for native/profile/report_json.c: the document is valid JSON, has
  * every Scalene key and the triscope object, computes percentages and spans
  * as documented in docs/json-schema.md, escapes source text and honours
  * the reduced option. */

@@ -1,4 +1,4 @@
-/* Tests for native/common/report_text.c: the summary and legend, the table
+/* Tests for native/profile/report_text.c: the summary and legend, the table
  * layout, hot rows, widths (tabs, wide characters, truncation), sanitised
  * source text, reduced mode, the function summary, the one-line reports for
  * runs too brief or spent elsewhere, and write failures. */

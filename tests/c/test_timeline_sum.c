@@ -1,4 +1,4 @@
-/* Tests for native/common/timeline_sum.c: the sum of two step functions on
+/* Tests for native/profile/timeline_sum.c: the sum of two step functions on
  * a common time base (offsets, a side that ends early, ties), thinning that
  * keeps the maximum, and the empty cases. */
 #include "check.h"

@@ -1,4 +1,4 @@
-/* Tests for native/common/utf8.c: decoding (valid, invalid, maximal
+/* Tests for native/base/utf8.c: decoding (valid, invalid, maximal
  * subparts), encoding round trips and display widths. */
 #include "check.h"
 #include "utf8.h"

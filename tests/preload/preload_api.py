@@ -1,4 +1,4 @@
-"""The preload library's API (native/common/mem_protocol.h) through ctypes,
+"""The preload library's API (native/base/mem_protocol.h) through ctypes,
 for the Python-level tests and benchmarks that play a minimal extension.
 Only the leading members they use are declared."""
 import ctypes

@@ -7,14 +7,14 @@
 #                                     sanitizers interpose malloc themselves)
 # The unit tests compile the pure parts (byte sampler, pointer table, event
 # ring) without any interposition, like tests/c/run.sh does for
-# native/common.  Build outputs go to tests/c/bin/ (git-ignored).
+# native/base and native/profile.  Build outputs go to tests/c/bin/ (git-ignored).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cc="${CC:-cc}"
 mode="${1:-}"
 flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1
-       -I"$root/native/common" -I"$root/native/preload" -I"$root/tests/c")
+       -I"$root/native/base" -I"$root/native/preload" -I"$root/tests/c")
 out="$root/tests/c/bin/preload"
 if [[ "$mode" == "--sanitize" ]]; then
     flags+=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
@@ -43,7 +43,7 @@ check() {
 }
 
 pure=("$root"/native/preload/byte_sampler.c "$root"/native/preload/ptr_table.c
-      "$root"/native/preload/event_ring.c "$root"/native/common/*.c)
+      "$root"/native/preload/event_ring.c "$root"/native/base/*.c)
 for t in test_byte_sampler test_ptr_table test_event_ring; do
     "$cc" "${flags[@]}" "$here/$t.c" "${pure[@]}" -o "$out/$t" -lm -lpthread
     if ! log="$("$out/$t" 2>&1)"; then status=1; fi
@@ -56,8 +56,8 @@ if [[ "$mode" != "--sanitize" ]]; then
     lib="$out/triscope_preload.so"
     "$cc" -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -fvisibility=hidden \
         -fno-builtin -fno-tree-loop-distribute-patterns -fPIC -ftls-model=initial-exec \
-        -U_FORTIFY_SOURCE -I"$root/native/common" -I"$root/native/preload" -shared \
-        -o "$lib" "$root"/native/preload/*.c "$root/native/common/rng.c" \
+        -U_FORTIFY_SOURCE -I"$root/native/base" -I"$root/native/preload" -shared \
+        -o "$lib" "$root"/native/preload/*.c "$root/native/base/rng.c" \
         -Wl,--version-script="$root/native/preload/exports.map" -ldl -lpthread
 
     exported="$(nm -D --defined-only "$lib" | awk '{print $3}' | sort | tr '\n' ' ')"
@@ -88,7 +88,7 @@ if [[ "$mode" != "--sanitize" ]]; then
     echo "$log" | grep "attach sweep" || true
 
     if command -v g++ >/dev/null 2>&1; then
-        g++ -std=c++17 -Wall -Wextra -Werror -O1 -fno-builtin -I"$root/native/common" \
+        g++ -std=c++17 -Wall -Wextra -Werror -O1 -fno-builtin -I"$root/native/base" \
             "$here/test_cxx_new_delete.cpp" -o "$out/test_cxx_new_delete" -ldl
         if ! log="$(LD_PRELOAD="$lib" "$out/test_cxx_new_delete" 2>&1)"; then status=1; fi
         tally test_cxx_new_delete "$log"

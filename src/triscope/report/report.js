@@ -10,7 +10,7 @@
  * handler -- are always shown as text.  It loads
  * nothing: no network, no other file; the page works from file://.
  *
- * What it shows mirrors the text report (native/common/report_text.c):
+ * What it shows mirrors the text report (native/profile/report_text.c):
  * percentages of all time charged, hot rows at >= max(threshold, 10)%, the
  * reduced view keeping the lines at or above the threshold (or that
  * allocated >= 1 MB, or kept the GPU busy), memory and GPU columns only
