@@ -119,13 +119,16 @@ def test_outfile_format_selection(engine, tmp_path, name, extra, want_json):
         assert BUSY_LINE in text, f"hot line not in text report:\n{text[:3000]}"
 
 
-def test_html_reserved(engine, tmp_path):
-    """--html may not be implemented yet: then a one-line error, no traceback."""
-    proc = run_triscope(["--html", "--outfile", tmp_path / "p.html", BUSY, "0.2"])
-    if proc.returncode == 0:
-        assert (tmp_path / "p.html").exists(), describe(proc)
-    else:
-        _one_line_error(proc, "html")
+def test_html_outfile(engine, tmp_path):
+    """--html writes the self-contained HTML report to the outfile, and
+    nothing on standard output."""
+    out = tmp_path / "p.html"
+    proc = run_triscope(["--html", "--outfile", out, BUSY, "0.2"])
+    assert proc.returncode == 0, describe(proc)
+    assert "Traceback" not in proc.stderr, describe(proc)
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>"), describe(proc)
+    assert "</html>" in page and "busy.py" in page, describe(proc)
 
 
 # --------------------------------------------------------------------------
@@ -342,9 +345,10 @@ def test_unknown_option(engine):
 
 
 def test_no_program(engine):
+    """No program: a usage error, exit status 2, one line naming it."""
     proc = run_triscope([])
-    assert proc.returncode != 0, describe(proc)
-    assert "Traceback" not in proc.stderr, describe(proc)
+    assert proc.returncode == 2, describe(proc)
+    _one_line_error(proc, "no program")
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "0"])
@@ -368,6 +372,7 @@ def test_outfile_is_directory(engine, tmp_path):
 def test_stage_one_knows_which_options_take_values(engine):
     """Stage 1 decides about the re-exec without argparse; its list of
     value-taking options must be the parser's."""
-    proc = run_plain(["-c", "from triscope import launcher, options\n"
-                      "print(sorted((options._takes_value(options._build_parser()) - {\"-m\"}) ^ launcher.VALUE_OPTIONS))"])
+    proc = run_plain(["-c", "from triscope import arguments, command_run, launcher\n"
+                      "print(sorted((arguments.takes_value(command_run.build_parser()) - {\"-m\"})"
+                      " ^ launcher.VALUE_OPTIONS))"])
     assert proc.returncode == 0 and proc.stdout.strip() == "[]", describe(proc)
