@@ -376,3 +376,35 @@ def test_stage_one_knows_which_options_take_values(engine):
                       "print(sorted((arguments.takes_value(command_run.build_parser()) - {\"-m\"})"
                       " ^ launcher.VALUE_OPTIONS))"])
     assert proc.returncode == 0 and proc.stdout.strip() == "[]", describe(proc)
+
+
+def test_readme_states_the_sampling_defaults():
+    """README's options table gives the allocation and copy sampling
+    defaults of options.py, the one source of truth (the engine has none)."""
+    stated = {}
+    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\| `(--allocation-sampling-rate|--copy-sampling-rate) BYTES` \|.*?\(default (\d+)", line)
+        if m:
+            stated[m.group(1)] = int(m.group(2))
+    proc = run_plain(["-c", "from triscope.options import DEFAULTS as d\n"
+                      "print(d.allocation_sampling_rate, d.copy_sampling_rate)"])
+    assert proc.returncode == 0, describe(proc)
+    alloc, copy = map(int, proc.stdout.split())
+    assert stated == {"--allocation-sampling-rate": alloc, "--copy-sampling-rate": copy}, stated
+    assert (alloc, copy) == (256 * 1024, 1024 * 1024)
+
+
+def test_every_engine_configure_passes_the_sampling_rates():
+    """The engine has no sampling defaults: each call of native.configure
+    in the package passes both rates (from options.py)."""
+    import ast
+
+    calls = []
+    for path in sorted((REPO / "src" / "triscope").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "configure" and node.keywords):
+                calls.append((path.name, node.lineno, {k.arg for k in node.keywords}))
+    assert calls, "no call of native.configure found"
+    for name, line, keywords in calls:
+        assert {"alloc_sample_bytes", "copy_sample_bytes"} <= keywords, f"{name}:{line} {sorted(keywords)}"
