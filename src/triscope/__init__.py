@@ -1,10 +1,12 @@
 """triscope: a line-level CPU, GPU and memory profiler for Python.
 
 Run ``triscope prog.py`` (or ``python -m triscope prog.py``).  The engine is
-C (``triscope._native``); this package is the thin shell around it.
+C (``triscope._native``); this package is the thin shell around it.  This
+file is the facade: the library interface (api.py) and the IPython
+extension (magics.py) are imported on first use.
 """
 
-__version__ = "0.1.0"
+from triscope.version import __version__  # noqa: F401
 
 _API = ("profile", "start", "stop", "snapshot", "profiling")
 

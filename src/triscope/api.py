@@ -1,5 +1,6 @@
 """The in-process interface: ``@profile``, ``start()``/``stop()``, the
-``profiling()`` context manager and ``snapshot()``.
+``profiling()`` context manager and ``snapshot()``; and the record of this
+process's session, which they act on.
 
 Under ``triscope prog.py`` these act on the command's session: ``stop()``
 suspends sampling and ``start()`` resumes it (``triscope --off prog.py``
@@ -16,59 +17,29 @@ line_profiler-style decorators run unchanged.
 import os
 import sys
 
-_decorated = []   # code objects of the functions decorated with @profile
-_session = None   # runner._Session of this process, or None
+from triscope.decorated import profile  # noqa: F401 - part of the interface
 
-
-def profile(func):
-    """Marks func for the report; returns it unchanged."""
-    target = getattr(func, "__func__", func)  # staticmethod / classmethod
-    code = getattr(target, "__code__", None)
-    if code is None:
-        raise TypeError("@profile decorates functions and methods")
-    _decorated.append(code)
-    return func
-
-
-def _last_line(code):
-    last = code.co_firstlineno
-    if hasattr(code, "co_lines"):
-        last = max([line for _, _, line in code.co_lines() if line is not None] + [last])
-    else:
-        import dis
-
-        last = max([line for _, line in dis.findlinestarts(code)] + [last])
-    for const in code.co_consts:
-        if hasattr(const, "co_firstlineno"):
-            last = max(last, _last_line(const))
-    return last
-
-
-def selection():
-    """The decorated functions as (file, first line, last line), or None
-    when nothing is decorated (then everything is reported)."""
-    if not _decorated:
-        return None
-    return [(code.co_filename, code.co_firstlineno, _last_line(code)) for code in _decorated]
+_session = None   # Owner: attach() and start() (main thread); a session.Session, or None
 
 
 def attach(session):
-    """Called by the runner once its session has started."""
+    """Called by whoever started this process's session (target.py,
+    child_session.py) once it has started."""
     global _session
     _session = session
 
 
 def _plain_session():
     """A session of this process's own, for start() outside the command."""
-    from triscope import cli, launcher, options, runner
+    from triscope import launcher, native_loader, options, session
 
-    native = cli.load_native_or_raise()
+    native = native_loader.load()
     opts = options.Options()
     opts.cpu_only = launcher.attach_in_process() is not None
     opts.gpu = False
     main_file = getattr(sys.modules.get("__main__"), "__file__", None)
     entry_dir = os.path.dirname(os.path.realpath(main_file)) if main_file else os.getcwd()
-    return runner.PlainSession(native, opts, main_file or "<python>", entry_dir)
+    return session.PlainSession(native, opts, main_file or "<python>", entry_dir)
 
 
 def start():

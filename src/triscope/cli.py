@@ -1,86 +1,57 @@
-"""The ``triscope`` command: parse options, check the interpreter, run.
+"""The ``triscope`` command (and ``python -m triscope``): stage 1 of a run
+(getting the preload library in, launcher.py, before anything heavy is
+imported), then one subcommand module, and the one place that turns a
+TriscopeError into its line on stderr and its exit status.
 
 Bad input never produces a traceback from triscope: one line on stderr and
 exit status 2 (usage) or 1 (the program itself could not start).
+
+    triscope [options] prog.py | -m module   command_run (and, with
+    triscope --on/--off --pid N              --pid, command_control)
+    triscope view PROFILE.json               command_view
+    triscope merge A.json B.json ...         command_merge
+
+A subcommand is the first word; a script named like one is run as ./view.
 """
 import sys
 
+from triscope.errors import TriscopeError
 
-def _fail(message, status=2):
-    print(f"triscope: error: {message}", file=sys.stderr)
-    sys.exit(status)
-
-
-def load_native_or_raise():
-    """The C engine, or RuntimeError("triscope: why not")."""
-    if not (3, 9) <= sys.version_info[:2] <= (3, 13):
-        raise RuntimeError("triscope: triscope supports CPython 3.9 to 3.13; this is %d.%d.%d"
-                           % sys.version_info[:3])
-    import sysconfig
-
-    if sysconfig.get_config_var("Py_GIL_DISABLED"):
-        raise RuntimeError("triscope: the free-threaded CPython build is not supported yet; use a build with the GIL")
-    try:
-        from triscope import _native
-    except ImportError as e:
-        raise RuntimeError(f"triscope: the C engine (triscope._native) cannot be loaded: {e}")
-    why = _native.unsupported_reason()
-    if why:
-        raise RuntimeError("triscope: " + why)
-    return _native
+SUBCOMMANDS = ("view", "merge")  # first words that name a subcommand, not a script
 
 
-def _load_native():
-    try:
-        return load_native_or_raise()
-    except RuntimeError as e:
-        _fail(str(e)[len("triscope: "):], 1)
+def _command(word):
+    """The module of the command named by the first word of argv."""
+    if word == "view":
+        from triscope import command_view
+
+        return command_view
+    if word == "merge":
+        from triscope import command_merge
+
+        return command_merge
+    from triscope import command_run
+
+    return command_run
 
 
 def main(argv=None):
+    """Runs the command with argv (default sys.argv[1:]); returns None (the
+    console script exits with what it returns) or exits."""
     argv = sys.argv[1:] if argv is None else argv
     from triscope import launcher
 
+    subcommand = argv[0] if argv[:1] and argv[0] in SUBCOMMANDS else None
     if launcher.in_stage_two():
         launcher.restore_environment()
-    elif sys.platform == "linux" and launcher.wants_preload(argv):
-        why = launcher.attach_in_process()
-        if why is not None:
+    elif subcommand is None and sys.platform == "linux" and launcher.wants_preload(argv):
+        if launcher.attach_in_process() is not None:
             # Re-execute under LD_PRELOAD instead; returns only on failure,
             # and then the profile says "memory": false.
             launcher.reexec_with_preload(argv)
-    from triscope import options
-
-    if argv[:1] == ["view"]:  # a subcommand; a script named view is run as ./view
-        from triscope import view
-
-        view.main(argv[1:])
-    if argv[:1] == ["merge"]:  # likewise
-        from triscope import merge
-
-        merge.main(argv[1:])
+    command = _command(subcommand)
     try:
-        opts = options.parse(argv)
-    except options.UsageError as e:
-        _fail(str(e))
-    if opts.control:
-        from triscope import control
-
-        try:
-            control.send(opts.control[1], opts.control[0])
-        except control.ControlError as e:
-            _fail(str(e), 1)
-        sys.exit(0)
-    if sys.platform != "linux":
-        _fail("triscope currently runs on Linux only", 1)
-    native = _load_native()
-    if not opts.cpu_only and not native.preload_present():
-        opts.cpu_only = True
-    from triscope import runner
-
-    try:
-        runner.run(native, opts)
-    except RuntimeError as e:
-        if str(e).startswith("triscope:"):
-            _fail(str(e)[len("triscope: "):], 1)
-        raise
+        command.main(argv[1:] if subcommand else argv)
+    except TriscopeError as e:
+        print(f"{command.PROG}: error: {e.message}", file=sys.stderr)
+        sys.exit(e.status)

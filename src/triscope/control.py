@@ -6,15 +6,14 @@ resumes sampling when the content changes (native/extension/
 session_control.h).  `triscope --off --pid N` / `--on --pid N` rewrite the
 file atomically.  No signal is sent, so nothing can collide with the
 program's own signals; the directory is created 0700 and must belong to the
-user, so only the same user (or root) can control a process.
+user, so only the same user (or root) can control a process.  This module
+owns the control files; command_control is the command that sends.
 """
 import os
 
+from triscope.errors import ControlError
+
 _BASE = "/tmp"
-
-
-class ControlError(Exception):
-    """One line for stderr."""
 
 
 def _directory(create):

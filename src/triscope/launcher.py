@@ -13,7 +13,8 @@ preload nor triscope's variables.  Paths with spaces or colons cannot be
 written in LD_PRELOAD; the library's directory then goes into
 LD_LIBRARY_PATH and LD_PRELOAD names the file only.
 
-The decision is made from the command line alone (no argparse, no json):
+This module owns that decision and both stages' environment handling.  The
+decision is made from the command line alone (no argparse, no json):
 a re-exec costs a whole interpreter start-up, so what runs before it stays
 lean, and every check and error message is left to the options parser.
 """
@@ -25,7 +26,8 @@ _STAGE = "TRISCOPE_STAGE"
 _SAVED = "TRISCOPE_SAVED_"  # + name: the user's value; absent: it was unset
 _NAMES = ("LD_PRELOAD", "LD_LIBRARY_PATH")
 
-# triscope's options that take a value (tests check this against options.py)
+# triscope's options that take a value (tests check this against the parser
+# in command_run.py)
 VALUE_OPTIONS = frozenset((
     "--outfile", "-o", "--cpu-percent-threshold", "--profile-only", "--profile-exclude",
     "--cpu-sampling-rate", "--allocation-sampling-rate", "--copy-sampling-rate",
@@ -35,10 +37,9 @@ _NO_PRELOAD = frozenset(("--cpu-only", "--help", "-h", "--version", "--pid", "--
 
 
 def wants_preload(argv):
-    """Whether a run with these arguments profiles memory: a program is given
-    and triscope's own options (those before it) do not say otherwise."""
-    if argv[:1] in (["view"], ["merge"]):
-        return False
+    """Whether a run with these arguments (not a subcommand's) profiles
+    memory: a program is given and triscope's own options (those before it)
+    do not say otherwise."""
     i = 0
     while i < len(argv):
         arg = argv[i]
@@ -69,11 +70,14 @@ def attach_in_process():
     lib = preload_library()
     if lib is None:
         return "the preload library (triscope._preload) is not installed"
+    from triscope import native_loader
+    from triscope.errors import EngineError
+
     try:
-        from triscope import _native
-    except ImportError as e:
-        return str(e)
-    return _native.attach_memory(lib)
+        native = native_loader.import_native()
+    except EngineError as e:
+        return e.message
+    return native.attach_memory(lib)
 
 
 def in_stage_two():
@@ -82,12 +86,14 @@ def in_stage_two():
 
 def reexec_with_preload(argv):
     """Replaces this process with `python -m triscope argv...` under the
-    preload library.  Returns (only) if that is impossible, with a reason."""
+    preload library.  Returns (only) if that is impossible (no library, no
+    exec); the run then profiles CPU only and its profile says "memory":
+    false."""
     import subprocess
 
     lib = preload_library()
     if lib is None:
-        return "the preload library (triscope._preload) is not installed"
+        return
     env = dict(os.environ)
     for name in _NAMES:
         if name in env:
@@ -105,8 +111,8 @@ def reexec_with_preload(argv):
     sys.stderr.flush()
     try:
         os.execve(sys.executable, args, env)
-    except OSError as e:
-        return f"cannot re-execute {sys.executable}: {e.strerror}"
+    except OSError:
+        pass
 
 
 def restore_environment():

@@ -15,7 +15,8 @@ import os
 import shlex
 import tempfile
 
-from triscope import options, runner
+from triscope import command_run, session
+from triscope.errors import UsageError
 
 _NO_MEMORY = ("triscope: memory profiling is unavailable in this kernel ({}); profiling CPU only "
               "(a kernel started with LD_PRELOAD set to triscope's _preload library profiles memory too)")
@@ -36,16 +37,18 @@ class Report:
         return self.text
 
 
-class _MagicSession(runner._Session):
+class _CellSession(session.Session):
+    """One cell's profile: no atexit writer, no control file, no children."""
+
     def start(self):
         self.configure()
         self.native.start()
 
 
 def _run(code_text, opts, namespace, counter=[0]):
-    from triscope import cli, html_assets, launcher
+    from triscope import launcher, native_loader
 
-    native = cli.load_native_or_raise()
+    native = native_loader.load()
     notes = []
     why = None if opts.cpu_only else launcher.attach_in_process()
     if why is not None:
@@ -58,8 +61,8 @@ def _run(code_text, opts, namespace, counter=[0]):
     with open(path, "w", encoding="utf-8") as f:
         f.write(code_text)
     code = compile(code_text, path, "exec", dont_inherit=True)
-    session = _MagicSession(native, opts, f"cell {counter[0]}", directory)
-    session.start()
+    cell = _CellSession(native, opts, f"cell {counter[0]}", directory)
+    cell.start()
     try:
         exec(code, namespace)
     finally:
@@ -67,9 +70,7 @@ def _run(code_text, opts, namespace, counter=[0]):
         outputs = {}
         for fmt in ("text", "html"):
             out = os.path.join(directory, "report." + fmt)
-            kwargs = session._report_kwargs(fmt, False)
-            if fmt == "html":
-                kwargs["html_assets"] = html_assets.load()
+            kwargs = cell.report_kwargs(fmt, False)
             native.write_report(path=out, **kwargs)
             with open(out, encoding="utf-8") as f:
                 outputs[fmt] = f.read()
@@ -81,8 +82,8 @@ def _run(code_text, opts, namespace, counter=[0]):
 
 def _magic(line, cell, shell):
     try:
-        opts, rest = options.parse_magic(shlex.split(line or ""))
-    except (options.UsageError, ValueError) as e:
+        opts, rest = command_run.parse_magic(shlex.split(line or ""))
+    except (UsageError, ValueError) as e:
         print(f"triscope: error: {e}")
         return None
     source = cell if cell is not None else " ".join(rest)

@@ -119,13 +119,16 @@ def test_outfile_format_selection(engine, tmp_path, name, extra, want_json):
         assert BUSY_LINE in text, f"hot line not in text report:\n{text[:3000]}"
 
 
-def test_html_reserved(engine, tmp_path):
-    """--html may not be implemented yet: then a one-line error, no traceback."""
-    proc = run_triscope(["--html", "--outfile", tmp_path / "p.html", BUSY, "0.2"])
-    if proc.returncode == 0:
-        assert (tmp_path / "p.html").exists(), describe(proc)
-    else:
-        _one_line_error(proc, "html")
+def test_html_outfile(engine, tmp_path):
+    """--html writes the self-contained HTML report to the outfile, and
+    nothing on standard output."""
+    out = tmp_path / "p.html"
+    proc = run_triscope(["--html", "--outfile", out, BUSY, "0.2"])
+    assert proc.returncode == 0, describe(proc)
+    assert "Traceback" not in proc.stderr, describe(proc)
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>"), describe(proc)
+    assert "</html>" in page and "busy.py" in page, describe(proc)
 
 
 # --------------------------------------------------------------------------
@@ -342,9 +345,10 @@ def test_unknown_option(engine):
 
 
 def test_no_program(engine):
+    """No program: a usage error, exit status 2, one line naming it."""
     proc = run_triscope([])
-    assert proc.returncode != 0, describe(proc)
-    assert "Traceback" not in proc.stderr, describe(proc)
+    assert proc.returncode == 2, describe(proc)
+    _one_line_error(proc, "no program")
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "0"])
@@ -368,6 +372,39 @@ def test_outfile_is_directory(engine, tmp_path):
 def test_stage_one_knows_which_options_take_values(engine):
     """Stage 1 decides about the re-exec without argparse; its list of
     value-taking options must be the parser's."""
-    proc = run_plain(["-c", "from triscope import launcher, options\n"
-                      "print(sorted((options._takes_value(options._build_parser()) - {\"-m\"}) ^ launcher.VALUE_OPTIONS))"])
+    proc = run_plain(["-c", "from triscope import arguments, command_run, launcher\n"
+                      "print(sorted((arguments.takes_value(command_run.build_parser()) - {\"-m\"})"
+                      " ^ launcher.VALUE_OPTIONS))"])
     assert proc.returncode == 0 and proc.stdout.strip() == "[]", describe(proc)
+
+
+def test_readme_states_the_sampling_defaults():
+    """README's options table gives the allocation and copy sampling
+    defaults of options.py, the one source of truth (the engine has none)."""
+    stated = {}
+    for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\| `(--allocation-sampling-rate|--copy-sampling-rate) BYTES` \|.*?\(default (\d+)", line)
+        if m:
+            stated[m.group(1)] = int(m.group(2))
+    proc = run_plain(["-c", "from triscope.options import DEFAULTS as d\n"
+                      "print(d.allocation_sampling_rate, d.copy_sampling_rate)"])
+    assert proc.returncode == 0, describe(proc)
+    alloc, copy = map(int, proc.stdout.split())
+    assert stated == {"--allocation-sampling-rate": alloc, "--copy-sampling-rate": copy}, stated
+    assert (alloc, copy) == (256 * 1024, 1024 * 1024)
+
+
+def test_every_engine_configure_passes_the_sampling_rates():
+    """The engine has no sampling defaults: each call of native.configure
+    in the package passes both rates (from options.py)."""
+    import ast
+
+    calls = []
+    for path in sorted((REPO / "src" / "triscope").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "configure" and node.keywords):
+                calls.append((path.name, node.lineno, {k.arg for k in node.keywords}))
+    assert calls, "no call of native.configure found"
+    for name, line, keywords in calls:
+        assert {"alloc_sample_bytes", "copy_sample_bytes"} <= keywords, f"{name}:{line} {sorted(keywords)}"

@@ -147,10 +147,10 @@ def test_expand_outfile(engine):
 # The run's writer, patched to take in child profiles (argv[1], comma-separated).
 HARNESS = """
 import sys
-from triscope import cli, runner
+from triscope import cli, session
 
 children = sys.argv.pop(1).split(",")
-original = runner._Session._write
+original = session.Session.write_profile
 
 def write_with_children(self):
     native = self.native
@@ -165,7 +165,7 @@ def write_with_children(self):
     self.native = Native()
     original(self)
 
-runner._Session._write = write_with_children
+session.Session.write_profile = write_with_children
 cli.main(sys.argv[1:])
 """
 

@@ -27,9 +27,9 @@ FIXTURE = DATA / "memory_gpu_profile.json"
 # text and HTML: <outfile>.json, <outfile>.txt, <outfile>.html.
 HARNESS = """
 import sys
-from triscope import cli, runner
+from triscope import cli, session
 
-original = runner._Session._write
+original = session.Session.write_profile
 
 def write_all(self):
     base = self.opts.outfile
@@ -37,7 +37,7 @@ def write_all(self):
         self.opts.format, self.opts.outfile = fmt, base + "." + ("txt" if fmt == "text" else fmt)
         original(self)
 
-runner._Session._write = write_all
+session.Session.write_profile = write_all
 cli.main(sys.argv[1:])
 """
 

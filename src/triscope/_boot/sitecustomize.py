@@ -1,8 +1,8 @@
 """Started in Python child processes of a profiled program (this directory
 is put first on their PYTHONPATH by triscope.children): starts profiling
-the child, then runs the interpreter's own sitecustomize, if there is one,
-which then stands as the `sitecustomize` module.  Never raises: a child
-that cannot be profiled runs unprofiled."""
+the child (triscope.child_session), then runs the interpreter's own
+sitecustomize, if there is one, which then stands as the `sitecustomize`
+module.  Never raises: a child that cannot be profiled runs unprofiled."""
 
 
 def _boot():
@@ -12,9 +12,9 @@ def _boot():
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != here]
     try:
-        from triscope import children
+        from triscope import child_session
 
-        children.start_in_child()
+        child_session.start_in_child()
     except Exception:
         pass
     # The interpreter's own sitecustomize, found as `import sitecustomize`
