@@ -93,6 +93,7 @@ merge_profiles_py(PyObject *self, PyObject *args, PyObject *kw)
     return result;
 }
 
+/* Owner: immutable after load; read once by PyInit__native. */
 PyMethodDef ts_merge_methods[] = {
     {"merge_profiles", (PyCFunction)(void (*)(void))merge_profiles_py,
      METH_VARARGS | METH_KEYWORDS,

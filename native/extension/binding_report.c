@@ -145,6 +145,7 @@ done:
     return result;
 }
 
+/* Owner: immutable after load; read once by PyInit__native. */
 PyMethodDef ts_report_methods[] = {
     {"write_report", (PyCFunction)(void (*)(void))write_report_py, METH_VARARGS | METH_KEYWORDS,
      "Write the profile as 'json', 'text' or 'html' to a path (atomically) or to stdout (path "

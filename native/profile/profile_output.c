@@ -13,7 +13,8 @@
 /* Longest one-line reason a profile that cannot be drawn gets. */
 #define REASON_SIZE 512
 
-/* Format names, indexed by ts_output_format_t.  Owner: immutable. */
+/* Format names, indexed by ts_output_format_t.  Owner: immutable; read by
+ * ts_output_format_from_name. */
 static const char *const format_names[TS_OUTPUT_FORMAT_COUNT] = {
 #define TS_OUTPUT_NAME(format, name) name,
     TS_OUTPUT_FORMATS(TS_OUTPUT_NAME)

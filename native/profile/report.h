@@ -9,6 +9,7 @@
  * The user-facing text and HTML reports are drawn from the JSON profile
  * (ts_report_render), so that `triscope view` on a saved profile draws
  * exactly what the run drew; ts_report_text on a model is the layer below.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_REPORT_H
 #define TRISCOPE_REPORT_H

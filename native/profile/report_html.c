@@ -34,7 +34,8 @@
 
 enum { PH_CSS, PH_JS, PH_PROFILE, PH_OPTIONS, PH_COUNT };
 
-/* Placeholder names, indexed by the enum above; immutable. */
+/* Placeholder names, indexed by the enum above.  Owner: immutable; read by
+ * ts_report_html. */
 static const char *const placeholders[PH_COUNT] = {
     "@TRISCOPE_CSS@", "@TRISCOPE_JS@", "@TRISCOPE_PROFILE@", "@TRISCOPE_OPTIONS@",
 };

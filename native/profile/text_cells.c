@@ -8,7 +8,8 @@
 
 #include <string.h>
 
-/* Indexed by col_kind_t.  Owner: immutable; read by every text_*.c. */
+/* The columns, indexed by col_kind_t.  Owner: immutable; read by
+ * report_text.c, text_cells.c and text_summary.c. */
 const col_info_t ts_text_columns[COL_KINDS] = {
     {"Time", "Python", 6}, {"", "native", 6},   {"", "system", 6},
     {"Memory", "MB", 6},   {"", "Python", 6},   {"", "peak", 6},
