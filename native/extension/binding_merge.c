@@ -2,24 +2,26 @@
  * reads saved JSON profiles (native/profile/profile_load.c), merges them in
  * order into a blank model (profile_merge.c) and writes the result the way
  * write_report writes a run's profile, so a merged text or HTML report is
- * what `triscope view` draws from the merged JSON.  Argument parsing and
- * error conversion only. */
+ * what `triscope view` draws from the merged JSON (ts_write_model_py,
+ * bindings_common.h).  Argument parsing and error conversion only. */
 #include "binding_merge.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-#include "binding_report.h"
 #include "bindings_common.h"
 #include "profile_load.h"
 #include "report.h"
+
+/* Longest one-line reason a profile that cannot be read gets. */
+#define TS_MERGE_REASON_SIZE 512
 
 int
 ts_merge_path_list(ts_model_t *m, PyObject *paths, FILE *warn)
 {
     PyObject *keep = NULL;
     const char **paths_c = ts_string_array(paths, &keep);
-    char why[TS_REPORT_REASON_SIZE] = "";
+    char why[TS_MERGE_REASON_SIZE] = "";
     size_t n = 0;
     int rc, saved_errno;
 
@@ -47,14 +49,16 @@ ts_merge_path_list(ts_model_t *m, PyObject *paths, FILE *warn)
     return -1;
 }
 
-PyObject *
-ts_merge_and_write(ts_model_t *m, PyObject *paths, FILE *warn, const char *path, int fmt,
-                   const ts_report_opts_t *opts, const ts_html_assets_t *assets)
+/* Merges paths into m (the first file that cannot be read fails the call),
+ * finishes m and writes it as r says.  Returns None, or NULL with an
+ * exception set. */
+static PyObject *
+merge_and_write(ts_model_t *m, PyObject *paths, const char *path, const ts_report_args_t *r)
 {
-    if (paths != Py_None && ts_merge_path_list(m, paths, warn) < 0)
+    if (ts_merge_path_list(m, paths, NULL) < 0)
         return NULL;
     ts_model_finish(m);
-    return ts_write_model_py(path, fmt, m, opts, assets);
+    return ts_write_model_py(path, r, m);
 }
 
 static PyObject *
@@ -71,9 +75,9 @@ merge_profiles_py(PyObject *self, PyObject *args, PyObject *kw)
                                      &reduced, &threshold, &color, &width, &assets_obj,
                                      &malloc_threshold))
         return NULL;
-    ts_html_assets_t assets;
-    int fmt = ts_report_format_arg(format, assets_obj, &assets);
-    if (fmt < 0)
+    ts_report_args_t report;
+    if (ts_report_args(format, assets_obj, reduced, threshold, color, width, malloc_threshold,
+                       &report) < 0)
         return NULL;
     Py_ssize_t count = PySequence_Size(paths);
     if (count <= 0) {
@@ -84,14 +88,12 @@ merge_profiles_py(PyObject *self, PyObject *args, PyObject *kw)
     ts_model_t *m = ts_model_new();
     if (!m)
         return PyErr_NoMemory();
-    ts_report_opts_t opts = {.reduced = reduced, .cpu_percent_threshold = threshold,
-                             .color = color, .width = width,
-                             .malloc_threshold_mb = malloc_threshold};
-    result = ts_merge_and_write(m, paths, NULL, outfile, fmt, &opts, &assets);
+    result = merge_and_write(m, paths, outfile, &report);
     ts_model_free(m);
     return result;
 }
 
+/* Owner: immutable after load; read once by PyInit__native. */
 PyMethodDef ts_merge_methods[] = {
     {"merge_profiles", (PyCFunction)(void (*)(void))merge_profiles_py,
      METH_VARARGS | METH_KEYWORDS,

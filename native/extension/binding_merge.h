@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "profile_model.h"
-#include "report.h"
 
 /* NULL-terminated; added to the module by PyInit__native. */
 extern PyMethodDef ts_merge_methods[];
@@ -20,13 +19,5 @@ extern PyMethodDef ts_merge_methods[];
  * non-NULL: such a file is skipped with a warning line on warn.  Returns 0,
  * or -1 with an exception set. */
 int ts_merge_path_list(ts_model_t *m, PyObject *paths, FILE *warn);
-
-/* The end of write_report and merge_profiles: merges paths into m as
- * ts_merge_path_list does (paths None: nothing to merge), finishes m and
- * writes it with ts_write_model_py.  Returns None, or NULL with an
- * exception set. */
-PyObject *ts_merge_and_write(ts_model_t *m, PyObject *paths, FILE *warn, const char *path,
-                             int fmt, const ts_report_opts_t *opts,
-                             const ts_html_assets_t *assets);
 
 #endif

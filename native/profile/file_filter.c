@@ -1,4 +1,6 @@
-/* file_filter.c -- see file_filter.h for the rules. */
+/* file_filter.c -- which source files a profile shows: the rules of
+ * file_filter.h (the program's directory, --profile-all, the paths never
+ * shown). */
 #include "file_filter.h"
 
 #include <stdlib.h>

@@ -11,6 +11,7 @@
  *      virtual environment inside the project).
  * Time spent in files that are not shown is charged to the innermost shown
  * frame that called them.  Immutable after ts_filter_init; read by the drain.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_FILE_FILTER_H
 #define TRISCOPE_FILE_FILTER_H

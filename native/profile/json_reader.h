@@ -19,6 +19,7 @@
  * ts_jv_doc_t: one ts_jv_free releases everything, and an allocation
  * failure in the middle of a parse cannot leak.  A document is immutable
  * after parsing and may be read by any thread.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_JSON_READER_H
 #define TRISCOPE_JSON_READER_H

@@ -19,6 +19,7 @@
  * Output is compact (no whitespace) and goes through a small buffer inside
  * the writer (stdio's per-call locking made a per-call fwrite the main cost
  * of a large report).  One writer per document, used by one thread.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_JSON_WRITER_H
 #define TRISCOPE_JSON_WRITER_H

@@ -19,6 +19,7 @@
  * not, is refused with one line saying why.  Input sizes are bounded (line
  * numbers, counts) so that a hostile file cannot make the reader allocate
  * without limit.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_MODEL_FROM_JSON_H
 #define TRISCOPE_MODEL_FROM_JSON_H

@@ -1,4 +1,5 @@
-/* profile_load.c -- see profile_load.h. */
+/* profile_load.c -- JSON profile files read into models and merged in
+ * order, with one line naming a file that cannot be (see profile_load.h). */
 #include "profile_load.h"
 
 #include <errno.h>

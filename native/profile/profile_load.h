@@ -1,6 +1,7 @@
 /* profile_load.h -- JSON profile files read into models, and a list of
  * them merged into one (`triscope merge`, and a run that takes in the
- * profiles its child processes wrote).  Pure C; no state. */
+ * profiles its child processes wrote).  Pure C; no state.
+ * Not async-signal-safe. */
 #ifndef TRISCOPE_PROFILE_LOAD_H
 #define TRISCOPE_PROFILE_LOAD_H
 

@@ -25,6 +25,7 @@
  *
  * A blank dst (a fresh ts_model_new: no files, samples, time or start)
  * takes src's run settings too, so merging into it gives src back.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_PROFILE_MERGE_H
 #define TRISCOPE_PROFILE_MERGE_H

@@ -10,6 +10,7 @@
  * Ownership: the model owns every string and array it points to
  * (ts_model_free releases everything).  Strings are UTF-8, NUL-terminated.
  * Nothing here is thread-safe: a model is built and used by one thread.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_PROFILE_MODEL_H
 #define TRISCOPE_PROFILE_MODEL_H

@@ -9,6 +9,7 @@
  * The user-facing text and HTML reports are drawn from the JSON profile
  * (ts_report_render), so that `triscope view` on a saved profile draws
  * exactly what the run drew; ts_report_text on a model is the layer below.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_REPORT_H
 #define TRISCOPE_REPORT_H
@@ -87,12 +88,17 @@ typedef struct ts_html_assets {
 /* The HTML report: the page with the assets and the JSON profile
  * json[0..len) inlined (json must be valid JSON; '<', '>', '&', U+2028 and
  * U+2029 are escaped on the way, so no byte of it can end the <script>
- * element that holds it), and the options as a small JSON object.  Returns
- * 0, or -1 with errno EINVAL when the assets are malformed (a placeholder
- * missing or repeated, css containing "</style", js containing
- * "</script" or "<!--"), else errno from stdio. */
-int ts_report_html(const char *json, size_t len, const ts_report_opts_t *o,
-                   const ts_html_assets_t *assets, FILE *out);
+ * element that holds it), and the options as a small JSON object.  m is
+ * the model read from json (ts_model_from_json_text): the options then say,
+ * per file, which lines and functions a reduced profile keeps
+ * (ts_report_line_shown and ts_report_function_shown with o reduced), so
+ * the page's "only lines that matter" toggle applies the rule written here
+ * and nowhere else; m NULL leaves that out (the page then keeps none).
+ * Returns 0, or -1 with errno EINVAL when the assets are malformed (a
+ * placeholder missing or repeated, css containing "</style", js
+ * containing "</script" or "<!--"), else errno from stdio. */
+int ts_report_html(const char *json, size_t len, const ts_model_t *m,
+                   const ts_report_opts_t *o, const ts_html_assets_t *assets, FILE *out);
 
 typedef enum ts_report_format {
     TS_REPORT_FORMAT_TEXT,

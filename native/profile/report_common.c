@@ -1,6 +1,8 @@
-/* report_common.c -- what the report writers share: option handling, so
- * that the JSON and the text report always agree on which lines are shown,
- * and number formatting that ignores the C locale. */
+/* report_common.c -- what the report writers share: option handling and
+ * the one reduced-profile rule (ts_report_shown), so that the JSON, the
+ * text report and the HTML page's reduced view (through the list
+ * report_html.c embeds) always agree on which lines are shown, and number
+ * formatting that ignores the C locale. */
 #include "report.h"
 
 #include <math.h>

@@ -3,7 +3,10 @@
  * The page is a template (src/triscope/report/template.html) whose
  * JavaScript draws everything from the JSON profile embedded in it, so this
  * writer only assembles text: the template, with the CSS, the JavaScript,
- * the profile and the options put in place of four placeholders.  Nothing is
+ * the profile and the options put in place of four placeholders.  The one
+ * thing the options add to the profile is which lines and functions the
+ * reduced view keeps, decided here by the rule of report_common.c
+ * (ts_report_shown), so that the page never decides it itself.  Nothing is
  * fetched when the page is opened (no network, works from file://), and
  * the page draws the same report `triscope view --html` draws from the
  * saved JSON, because both embed that JSON byte for byte.
@@ -31,7 +34,8 @@
 
 enum { PH_CSS, PH_JS, PH_PROFILE, PH_OPTIONS, PH_COUNT };
 
-/* Placeholder names, indexed by the enum above; immutable. */
+/* Placeholder names, indexed by the enum above.  Owner: immutable; read by
+ * ts_report_html. */
 static const char *const placeholders[PH_COUNT] = {
     "@TRISCOPE_CSS@", "@TRISCOPE_JS@", "@TRISCOPE_PROFILE@", "@TRISCOPE_OPTIONS@",
 };
@@ -97,9 +101,51 @@ put_profile(const char *json, size_t len, FILE *out)
     fwrite(json + run, 1, len - run, out);
 }
 
-/* The options the page starts with, as JSON. */
+/* "matters": {"<path>": {"lines": [lineno, ...], "functions": [[lineno,
+ * "name"], ...]}}: the lines and functions of each file that a reduced
+ * profile keeps under o (whatever o->reduced says: the page's toggle may
+ * turn the reduced view on). */
 static void
-put_options(const ts_report_opts_t *o, FILE *out)
+put_matters(ts_json_t *j, const ts_model_t *m, const ts_report_opts_t *o)
+{
+    ts_report_opts_t reduced = *o;
+
+    reduced.reduced = 1;
+    ts_json_key(j, "matters");
+    ts_json_begin_object(j);
+    for (size_t i = 0; i < m->n_files; i++) {
+        const ts_model_file_t *f = &m->files[i];
+        ts_json_key(j, f->path);
+        ts_json_begin_object(j);
+        ts_json_key(j, "lines");
+        ts_json_begin_array(j);
+        for (size_t k = 0; k < f->n_lines; k++) {
+            if (ts_report_line_shown(m, &reduced, &f->lines[k])) {
+                ts_json_int(j, f->lines[k].lineno);
+            }
+        }
+        ts_json_end_array(j);
+        ts_json_key(j, "functions");
+        ts_json_begin_array(j);
+        for (size_t k = 0; k < f->n_functions; k++) {
+            const ts_model_function_t *fn = &f->functions[k];
+            if (ts_report_function_shown(m, &reduced, fn)) {
+                ts_json_begin_array(j);
+                ts_json_int(j, fn->lineno);
+                ts_json_string(j, fn->name);
+                ts_json_end_array(j);
+            }
+        }
+        ts_json_end_array(j);
+        ts_json_end_object(j);
+    }
+    ts_json_end_object(j);
+}
+
+/* The options the page starts with, as JSON: the thresholds (the page
+ * names them) and, with a model, what the reduced view keeps. */
+static void
+put_options(const ts_model_t *m, const ts_report_opts_t *o, FILE *out)
 {
     ts_json_t j;
 
@@ -108,12 +154,15 @@ put_options(const ts_report_opts_t *o, FILE *out)
     ts_json_kv_bool(&j, "reduced", o->reduced);
     ts_json_kv_double(&j, "cpu_percent_threshold", o->cpu_percent_threshold);
     ts_json_kv_double(&j, "malloc_threshold_mb", o->malloc_threshold_mb);
+    if (m) {
+        put_matters(&j, m, o);
+    }
     ts_json_end_object(&j);
     ts_json_finish(&j);
 }
 
 int
-ts_report_html(const char *json, size_t len, const ts_report_opts_t *o,
+ts_report_html(const char *json, size_t len, const ts_model_t *m, const ts_report_opts_t *o,
                const ts_html_assets_t *assets, FILE *out)
 {
     ts_report_opts_t opts = ts_report_opts_resolve(o);
@@ -149,7 +198,7 @@ ts_report_html(const char *json, size_t len, const ts_report_opts_t *o,
         case PH_CSS: fputs(assets->css, out); break;
         case PH_JS: fputs(assets->js, out); break;
         case PH_PROFILE: put_profile(json, len, out); break;
-        default: put_options(&opts, out); break;
+        default: put_options(m, &opts, out); break;
         }
         p += strlen(placeholders[k]);
         run = p;

@@ -1,7 +1,8 @@
 /* report_json.c -- the model as a Scalene-compatible JSON profile.
  *
- * Scalene's viewers and tools read a fixed set of keys (research/scalene.md
- * §6.1); this writer emits all of them, with neutral values (0, false, [],
+ * Scalene's viewers and tools read a fixed set of keys (the top-level,
+ * file, line and function keys of Scalene's own JSON output, listed in
+ * docs/json-schema.md); this writer emits all of them, with neutral values (0, false, [],
  * "") for what triscope does not measure (async, stacks) or did not measure
  * in this run (memory, GPU: the model's fields are then zero), so those
  * tools open a triscope profile unchanged.  The text and HTML reports are

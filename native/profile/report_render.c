@@ -5,8 +5,9 @@
  * reads a saved one; both then come here.  So the report of a saved profile
  * is the run's report, byte for byte, and whatever a report shows is in the
  * JSON.  The profile is always read into a model first, even for HTML
- * (which embeds the JSON itself): a file that is not a profile is refused
- * here, with one line saying why, before anything is written.
+ * (which embeds the JSON itself, and takes from the model which lines a
+ * reduced profile keeps): a file that is not a profile is refused here,
+ * with one line saying why, before anything is written.
  */
 #include "report.h"
 
@@ -30,7 +31,7 @@ ts_report_render(const char *json, size_t len, ts_report_format_t format,
         return -1;
     }
     if (format == TS_REPORT_FORMAT_HTML) {
-        rc = ts_report_html(json, len, o, assets, out);
+        rc = ts_report_html(json, len, m, o, assets, out);
     }
     else {
         rc = ts_report_text(m, o, out);

@@ -1,4 +1,5 @@
-/* timeline.c -- see timeline.h. */
+/* timeline.c -- a bounded, evenly thinned series of (time, MB) points: its
+ * appending and thinning (see timeline.h). */
 #include "timeline.h"
 
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  * series is full, every other point is dropped and the minimum spacing
  * doubles, so the points stay spread over the whole run.  Not thread-safe
  * (one owner: the drain).
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_TIMELINE_H
 #define TRISCOPE_TIMELINE_H

@@ -8,6 +8,7 @@
  * a point wherever either side has one (one point where both have one at
  * the same time) and where a side ended before the other, so summing a
  * timeline with an empty one gives it back unchanged.  No state; pure.
+ * Not async-signal-safe.
  */
 #ifndef TRISCOPE_TIMELINE_SUM_H
 #define TRISCOPE_TIMELINE_SUM_H

@@ -2,7 +2,8 @@
  *
  * The page (template.html) holds two JSON documents: the profile exactly as
  * `triscope --json` writes it (schema: docs/json-schema.md) and the options
- * the report was written with ({reduced, cpu_percent_threshold}).  This
+ * the report was written with ({reduced, cpu_percent_threshold,
+ * malloc_threshold_mb, matters}, native/profile/report_html.c).  This
  * script builds the whole page from them with createElement and
  * textContent.  It never assigns innerHTML or uses document.write, so the
  * profiled program's source text and file names -- which may contain
@@ -12,9 +13,11 @@
  *
  * What it shows mirrors the text report (native/profile/report_text.c):
  * percentages of all time charged, hot rows at >= max(threshold, 10)%, the
- * reduced view keeping the lines at or above the threshold (or that
- * allocated >= 1 MB, or kept the GPU busy), memory and GPU columns only
- * when the profile has them.  Any column sorts when its header is clicked.
+ * reduced view keeping the lines and functions that the options' "matters"
+ * lists (the writer decides them by the one reduced-profile rule,
+ * ts_report_shown in native/profile/report_common.c; this script never
+ * applies the thresholds itself), memory and GPU columns only when the
+ * profile has them.  Any column sorts when its header is clicked.
  *
  * Opened with "#selftest" in the URL, the page also exercises itself
  * (sorting, the reduced toggle, escaping) and writes the verdict into a
@@ -121,11 +124,27 @@
     return num(rec.n_cpu_percent_python) + num(rec.n_cpu_percent_c) + num(rec.n_sys_percent);
   }
 
-  function matters(rec, profile, threshold) {
-    var t = total(rec);
-    if (profile.memory && num(rec.n_malloc_mb) >= SHOWN_MB) return true;
-    if (profile.gpu && num(rec.n_gpu_percent) > 0 && num(rec.n_gpu_percent) >= threshold) return true;
-    return t > 0 && t >= threshold;
+  /* The key of a line record (its number) or a function record (number
+   * and name) in the sets below. */
+  function recordKey(r, forFunctions) {
+    var key = String(num(r.lineno));
+    return forFunctions ? key + "\n" + (typeof r.line === "string" ? r.line : "") : key;
+  }
+
+  /* What the reduced view keeps of a file, from the options' "matters":
+   * {"<path>": {"lines": [lineno, ...], "functions": [[lineno, name], ...]}},
+   * as a set of record keys. */
+  function keptRecords(options, path, forFunctions) {
+    var kept = Object.create(null);
+    var all = options.matters && typeof options.matters === "object" ? options.matters : {};
+    var file = Object.prototype.hasOwnProperty.call(all, path) ? all[path] : null;
+    var list = file && typeof file === "object" ? (forFunctions ? file.functions : file.lines) : null;
+    if (!Array.isArray(list)) return kept;
+    list.forEach(function (e) {
+      var r = forFunctions ? (Array.isArray(e) ? { lineno: e[0], line: e[1] } : {}) : { lineno: e };
+      kept[recordKey(r, forFunctions)] = true;
+    });
+    return kept;
   }
 
   /* Columns of the line and function tables: label, group, value of a
@@ -202,7 +221,7 @@
 
   /* ---- tables ---- */
 
-  function buildTable(state, profile, records, forFunctions, leaks) {
+  function buildTable(state, profile, records, forFunctions, leaks, kept) {
     var cols = columns(profile, forFunctions);
     var table = el("table", forFunctions ? "functions" : "lines");
     var thead = add(table, el("thead"));
@@ -235,7 +254,7 @@
         }
       });
       add(tbody, tr);
-      return { tr: tr, rec: r, index: index, matters: matters(r, profile, state.threshold) };
+      return { tr: tr, rec: r, index: index, matters: kept[recordKey(r, forFunctions)] === true };
     });
     cols.forEach(function (c, k) {
       var th = add(names, el("th", c.cls + " sortable", c.label));
@@ -363,7 +382,7 @@
         seconds(num(f.percent_cpu_time) * num(tri.total_time_s) / 100) + ")"));
       var lines = Array.isArray(f.lines) ? f.lines.filter(function (r) { return r && typeof r === "object"; }) : [];
       var fns = Array.isArray(f.functions) ? f.functions.filter(function (r) { return r && typeof r === "object"; }) : [];
-      var lt = buildTable(state, profile, lines, false, f.leaks);
+      var lt = buildTable(state, profile, lines, false, f.leaks, keptRecords(options, path, false));
       lt.section = section;
       var wrap = add(section, el("div", "tablewrap"));
       add(wrap, lt.table);
@@ -372,7 +391,7 @@
         var details = add(section, el("details", "fnsummary"));
         details.open = true;
         add(details, el("summary", null, "Functions (" + fns.length + ")"));
-        var ft = buildTable(state, profile, fns, true, null);
+        var ft = buildTable(state, profile, fns, true, null, keptRecords(options, path, true));
         add(add(details, el("div", "tablewrap")), ft.table);
         state.tables.push(ft);
       }
