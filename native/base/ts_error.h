@@ -28,7 +28,7 @@ typedef enum ts_error_kind {
 typedef struct ts_error {
     ts_error_kind_t kind;
     int sys_errno;      /* errno of the failed call for TS_ERR_OS, else 0 */
-    char message[256];  /* one line, no "triscope:" prefix, no newline */
+    char message[512];  /* one line, no "triscope:" prefix, no newline */
 } ts_error_t;
 
 /* Fills *err (when not NULL) and returns -1, so that a failing function can
