@@ -1,4 +1,4 @@
-/* mem_hooks.h -- Python's allocators, wrapped, feeding the preload library's
+/* mem_hooks.h -- owns Python's allocators, wrapped, feeding the preload library's
  * sampling stream (see native/base/mem_protocol.h for the whole design).
  *
  * The RAW, MEM and OBJ domains are wrapped, never replaced: each wrapper
@@ -37,8 +37,5 @@ void ts_mem_stop(void);
  * No-ops without the preload library. */
 void ts_mem_busy_enter(void);
 void ts_mem_busy_leave(void);
-
-/* 1 while counting. */
-int ts_mem_counting(void);
 
 #endif

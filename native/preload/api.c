@@ -3,16 +3,16 @@
  * Binding only: the work is in recorder.c. */
 #include <stdatomic.h>
 
-#include "arch.h"
 #include "got_patch.h"
 #include "mem_protocol.h"
+#include "os.h"
 #include "real.h"
 #include "recorder.h"
 
 static ptrdiff_t
 tls_offset(void)
 {
-    return (char *)&_ts_tls - (char *)ts_thread_pointer();
+    return (char *)&_ts_tls - (char *)ts_os_thread_pointer();
 }
 
 static void

@@ -28,6 +28,7 @@
  */
 #undef _FORTIFY_SOURCE
 #define _GNU_SOURCE 1
+#define TS_HOOKS_HOME_INTERPOSE 1 /* hooks.h: the aliases defined here */
 #include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -323,18 +324,7 @@ __memmove_chk(void *dst, const void *src, size_t n, size_t dstlen)
     return copy(dst, src, n, 1);
 }
 
-TS_HOOK_ALIAS(malloc);
-TS_HOOK_ALIAS(calloc);
-TS_HOOK_ALIAS(free);
-TS_HOOK_ALIAS(realloc);
-TS_HOOK_ALIAS(reallocarray);
-TS_HOOK_ALIAS(posix_memalign);
-TS_HOOK_ALIAS(aligned_alloc);
-TS_HOOK_ALIAS(memalign);
-TS_HOOK_ALIAS(valloc);
-TS_HOOK_ALIAS(pvalloc);
-TS_HOOK_ALIAS(malloc_usable_size);
-TS_HOOK_ALIAS(memcpy);
-TS_HOOK_ALIAS(memmove);
-TS_HOOK_ALIAS(__memcpy_chk);
-TS_HOOK_ALIAS(__memmove_chk);
+/* _ts_hook_<name> for every entry point above (hooks.def, home INTERPOSE). */
+#define TS_HOOK TS_HOOK_ALIAS_IF_HERE
+#include "hooks.def"
+#undef TS_HOOK

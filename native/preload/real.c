@@ -154,20 +154,9 @@ _ts_real_resolve(void)
 {
     int saved = errno;
     resolving++;
-    RESOLVE(malloc);
-    RESOLVE(free);
-    RESOLVE(calloc);
-    RESOLVE(realloc);
-    RESOLVE(posix_memalign);
-    RESOLVE(aligned_alloc);
-    RESOLVE(memalign);
-    RESOLVE(valloc);
-    RESOLVE(pvalloc);
-    RESOLVE(reallocarray);
-    RESOLVE(malloc_usable_size);
-    RESOLVE(memcpy);
-    RESOLVE(memmove);
-    RESOLVE(pthread_create);
+#define TS_HOOK(name, ret, params, real, export, home) TS_IF_##real(RESOLVE(name);)
+#include "hooks.def"
+#undef TS_HOOK
     resolving--;
     errno = saved;
     return _ts_real.malloc && _ts_real.free ? 0 : -1;

@@ -31,11 +31,10 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "event_ring.h"
+#include "os.h"
 #include "ptr_table.h"
 
 __thread ts_mem_tls_t _ts_tls __attribute__((tls_model("initial-exec"), visibility("hidden")));
@@ -79,16 +78,14 @@ static uint32_t
 current_tid(void)
 {
     if (cached_tid == 0)
-        cached_tid = (uint32_t)syscall(SYS_gettid);
+        cached_tid = (uint32_t)ts_os_thread_id();
     return cached_tid;
 }
 
 static uint64_t
 now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    return ts_os_clock_ns(CLOCK_MONOTONIC);
 }
 
 static void
@@ -328,12 +325,6 @@ _ts_rec_counters(ts_mem_counters_t *out)
     out->dropped_events = atomic_load_explicit(&totals.dropped_events, memory_order_relaxed);
     out->table_full = atomic_load_explicit(&totals.table_full, memory_order_relaxed);
     out->sampled_live = live > 0 ? (uint64_t)live : 0;
-}
-
-ts_mem_capture_fn
-_ts_rec_capture(void)
-{
-    return atomic_load_explicit(&capture_fn, memory_order_acquire);
 }
 
 /* pthread_atfork child handler.  The child has one thread (this one), so

@@ -79,7 +79,6 @@ void _ts_rec_stop(void);
 const ts_mem_event_t *_ts_rec_peek(void);
 void _ts_rec_pop(void);
 void _ts_rec_counters(ts_mem_counters_t *out);
-ts_mem_capture_fn _ts_rec_capture(void);
 
 /* Whether counting is on.  The first test of every hook.  Called from
  * malloc; async-signal-safe. */
