@@ -36,7 +36,8 @@ native = Extension(
 
 preload = Extension(
     "triscope._preload",
-    sources=sorted(glob.glob("native/preload/*.c")) + ["native/base/os_linux.c", "native/base/rng.c"],
+    sources=sorted(glob.glob("native/preload/*.c"))
+    + ["native/base/os_linux.c", "native/base/rng.c"],
     include_dirs=["native/base", "native/preload"],
     define_macros=[("_GNU_SOURCE", "1")],
     extra_compile_args=["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",

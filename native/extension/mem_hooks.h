@@ -1,5 +1,6 @@
-/* mem_hooks.h -- owns Python's allocators, wrapped, feeding the preload library's
- * sampling stream (see native/base/mem_protocol.h for the whole design).
+/* mem_hooks.h -- owns Python's allocators, wrapped, feeding the preload
+ * library's sampling stream (see native/base/mem_protocol.h for the whole
+ * design).
  *
  * The RAW, MEM and OBJ domains are wrapped, never replaced: each wrapper
  * calls the allocator that was installed before it (pymalloc stays on) and

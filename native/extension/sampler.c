@@ -1,11 +1,12 @@
 /* sampler.c -- owns the sampling signal handler and the per-thread timers
  * and slots it works with (sampler.h).
  *
- * Signal-safety rules for everything reached from on_sample(): no malloc, no
- * locks, no Python API, no reference counting, no thread-local storage of
- * this (dlopen'd) module; errno is saved and restored.  The handler only
- * reads the clock, the interrupted context and its own thread's frames, and
- * pushes one fixed-size record into the thread's ring.
+ * Rules for everything reached from on_sample(), which make it safe in a
+ * signal handler: no malloc, no locks, no Python API, no reference counting,
+ * no thread-local storage of this (dlopen'd) module; errno is saved and
+ * restored.  The handler only reads the clock, the interrupted context and
+ * its own thread's frames, and pushes one fixed-size record into the thread's
+ * ring.
  *
  * Python or native?  A sample is NATIVE when the thread does not hold the
  * GIL (it is running C code that released it: zlib, hashlib, I/O), when the
@@ -62,7 +63,7 @@ classify(PyThreadState *ts, int top_opcode, uintptr_t ip)
     return TS_KIND_PYTHON;
 }
 
-/* The sampling signal handler.  Async-signal-safe (see the file comment). */
+/* The sampling signal handler (rules: the file comment).  Async-signal-safe. */
 static void
 on_sample(int signo, siginfo_t *si, void *ucontext)
 {

@@ -6,10 +6,11 @@
  * (SIGEV_THREAD_ID) as a real-time signal, and a sample ring.  The timer's
  * sigev_value carries the slot pointer, so the handler finds its state
  * without thread-local storage of a dlopen'd object (which may be allocated
- * lazily, inside the handler; docs/design/engine.md).  The handler weighs each sample by the thread CPU time consumed since
- * the previous one (read from CLOCK_THREAD_CPUTIME_ID), so every nanosecond
- * of a thread's CPU is charged somewhere, whatever the timer's granularity,
- * and re-arms a one-shot timer with an exponential interval.
+ * lazily, inside the handler; docs/design/engine.md).  The handler weighs
+ * each sample by the thread CPU time consumed since the previous one (read
+ * from CLOCK_THREAD_CPUTIME_ID), so every nanosecond of a thread's CPU is
+ * charged somewhere, whatever the timer's granularity, and re-arms a one-shot
+ * timer with an exponential interval.
  *
  * Slots are created, armed and retired by the drain thread with the GIL
  * held; they are never freed while the engine runs (a late signal from a

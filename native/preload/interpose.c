@@ -1,9 +1,9 @@
-/* interpose.c -- the exported entry points that replace libc's: the malloc
- * family, memcpy/memmove (and their _FORTIFY_SOURCE twins) .  Entry points
+/* interpose.c -- owns the exported entry points that replace libc's: the
+ * malloc family, memcpy/memmove (and their _FORTIFY_SOURCE twins).  Entry points
  * only: each calls the real function (real.c) and the fast path of the
  * recorder (recorder.h).  pthread_create lives in thread_birth.c.
  *
- * Rules for every function here (research/internals.md 3.2):
+ * Rules for every function here (docs/design/interposition.md):
  *  - Never call an interposed function by name: the real ones are reached
  *    through _ts_real, copies fall back to loops the compiler may not turn
  *    into memcpy (this file is built with -fno-builtin and

@@ -19,14 +19,15 @@ typedef struct ts_real {
 #undef TS_HOOK
 } ts_real_t;
 
-/* Written by _ts_real_resolve (the constructor, or the first hook that finds
- * a NULL entry); each entry goes from NULL to its final value once (a racing
- * second resolver stores the same value).  Read everywhere. */
+/* Owner: _ts_real_resolve (the constructor, or the first hook that finds a
+ * NULL entry) writes it; each entry goes from NULL to its final value once
+ * (a racing second resolver stores the same value).  Read everywhere. */
 extern ts_real_t _ts_real;
 
 /* Looks every entry up with dlsym (RTLD_NEXT, or in libc: see real.c).
- * Allocations dlsym makes on this thread meanwhile are served by the arena.  Returns 0 when malloc and
- * free were found.  Called from malloc (first use). */
+ * Allocations dlsym makes on this thread meanwhile are served by the arena.
+ * Returns 0 when malloc and free were found.  Called from malloc (first use).
+ */
 int _ts_real_resolve(void);
 
 /* 1 if the library was preloaded (the real functions are the next
@@ -49,8 +50,8 @@ void *_ts_arena_alloc(size_t size, size_t align);
 
 #define TS_ARENA_BYTES (256 * 1024)
 
-/* The arena's storage; bytes written only by the thread that bumped past
- * them (real.c). */
+/* The arena's storage.  Owner: each byte is written only by the thread that
+ * bumped past it (real.c); read by free, realloc, malloc_usable_size. */
 extern unsigned char _ts_arena[TS_ARENA_BYTES];
 
 /* Whether p lies in the arena.  Called from malloc and free. */

@@ -63,8 +63,8 @@ if [[ "$mode" != "--sanitize" ]]; then
 
     # Expected exports: the EXPORT entries of hooks.def plus the API entry
     # point; both the version script and the built library must say so.
-    expected="$( (printf '%s\n' '#define TS_HOOK(name, ret, params, real, export, home) export name' \
-                  '#include "hooks.def"'; ) \
+    listing='#define TS_HOOK(name, ret, params, real, export, home) export name'
+    expected="$(printf '%s\n' "$listing" '#include "hooks.def"' \
         | "$cc" -E -P -I"$root/native/preload" - | awk '$1 == "EXPORT" {print $2}';
         echo triscope_preload_api)"
     expected="$(echo "$expected" | sort | tr '\n' ' ')"
