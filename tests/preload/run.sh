@@ -6,8 +6,9 @@
 #   tests/preload/run.sh --sanitize   unit tests only, under ASan+UBSan (the
 #                                     sanitizers interpose malloc themselves)
 # The unit tests compile the pure parts (byte sampler, pointer table, event
-# ring) without any interposition, like tests/c/run.sh does for
-# native/base and native/profile.  Build outputs go to tests/c/bin/ (git-ignored).
+# ring) and the OS seam (native/base/os.h) without any interposition, like
+# tests/c/run.sh does for native/base and native/profile.  Build outputs go
+# to tests/c/bin/ (git-ignored).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -44,8 +45,8 @@ check() {
 
 pure=("$root"/native/preload/byte_sampler.c "$root"/native/preload/ptr_table.c
       "$root"/native/preload/event_ring.c "$root"/native/base/*.c)
-for t in test_byte_sampler test_ptr_table test_event_ring; do
-    "$cc" "${flags[@]}" "$here/$t.c" "${pure[@]}" -o "$out/$t" -lm -lpthread
+for t in test_byte_sampler test_ptr_table test_event_ring test_os; do
+    "$cc" "${flags[@]}" "$here/$t.c" "${pure[@]}" -o "$out/$t" -lm -lpthread -lrt
     if ! log="$("$out/$t" 2>&1)"; then status=1; fi
     tally "$t" "$log"
 done
