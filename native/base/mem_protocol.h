@@ -111,8 +111,9 @@ typedef int (*ts_mem_capture_fn)(ts_frame_t *out, int max);
 typedef struct ts_mem_api {
     uint32_t abi_version; /* TS_MEM_ABI_VERSION */
 
-    /* Offset of the calling thread's ts_mem_tls_t from the thread pointer;
-     * the same for every thread. */
+    /* Offset of the calling thread's ts_mem_tls_t from the thread pointer
+     * (ts_os_thread_pointer, os.h: both sides read it with that one
+     * function); the same for every thread. */
     ptrdiff_t (*tls_offset)(void);
 
     /* Sets mean sampling intervals (bytes) and the frame reader; call while

@@ -9,8 +9,9 @@
  * (hidden, so bound inside the library at link time) always mean our code:
  * use them wherever the library calls or hands out one of its own entry
  * points.  A file that defines entry points (their `home` in hooks.def)
- * defines TS_HOOKS_HOME_<home> as 1 before including this header and
- * generates their aliases at its end (TS_HOOK_ALIAS_IF_HERE). */
+ * defines TS_HOOKS_HOME_<home> as 1 before its first include (real.h
+ * includes this header too) and generates their aliases at its end
+ * (TS_HOOK_ALIAS_IF_HERE). */
 #ifndef TRISCOPE_PRELOAD_HOOKS_H
 #define TRISCOPE_PRELOAD_HOOKS_H
 
