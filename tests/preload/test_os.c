@@ -1,8 +1,7 @@
 /* Tests of the OS seam (native/base/os.h, os_linux.c) that the preload and
  * the extension share: thread pointer against the TLS model, thread ids and
  * the kernel's CPU-clock encoding both ways, the thread-directed sigevent
- * (a timer made with it signals the right thread), relocation kinds. */
-#include <elf.h>
+ * (a timer made with it signals the right thread). */
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -88,23 +87,16 @@ test_sigevent_for_thread(void)
     timer_delete(timer);
 }
 
+/* The kinds themselves are exercised by test_interpose --attach (its sweep
+ * patches only the slots the seam classifies); here: type 0 (R_*_NONE on
+ * every architecture) is no slot, and this architecture can be patched. */
 static void
 test_reloc_kinds(void)
 {
-#if defined(__x86_64__)
-    CHECK(ts_os_reloc_kind(R_X86_64_JUMP_SLOT) == TS_OS_RELOC_JUMP_SLOT);
-    CHECK(ts_os_reloc_kind(R_X86_64_GLOB_DAT) == TS_OS_RELOC_GLOB_DAT);
-    CHECK(ts_os_reloc_kind(R_X86_64_64) == TS_OS_RELOC_ABS64);
-    CHECK(ts_os_reloc_kind(R_X86_64_RELATIVE) == TS_OS_RELOC_OTHER);
-    CHECK(TS_OS_HAVE_GOT_PATCH == 1);
-#elif defined(__aarch64__)
-    CHECK(ts_os_reloc_kind(R_AARCH64_JUMP_SLOT) == TS_OS_RELOC_JUMP_SLOT);
-    CHECK(ts_os_reloc_kind(R_AARCH64_GLOB_DAT) == TS_OS_RELOC_GLOB_DAT);
-    CHECK(ts_os_reloc_kind(R_AARCH64_ABS64) == TS_OS_RELOC_ABS64);
-    CHECK(ts_os_reloc_kind(R_AARCH64_RELATIVE) == TS_OS_RELOC_OTHER);
+    CHECK(ts_os_reloc_kind(0) == TS_OS_RELOC_OTHER);
+#if defined(__x86_64__) || defined(__aarch64__)
     CHECK(TS_OS_HAVE_GOT_PATCH == 1);
 #endif
-    CHECK(ts_os_reloc_kind(0) == TS_OS_RELOC_OTHER);
 }
 
 int
