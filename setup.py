@@ -10,8 +10,9 @@ folder it may include; it never includes Python.h or links libpython, is compile
 that the compiler cannot turn its own code into calls of the functions it
 interposes (-fno-builtin, -fno-tree-loop-distribute-patterns), uses
 initial-exec TLS only, and exports exactly the symbols in
-native/preload/exports.map (tests/preload/run.sh checks both, with the same
-flags).  Everything else is in pyproject.toml.
+native/preload/exports.map, which must match the list in
+native/preload/hooks.def (tests/preload/run.sh checks all three, with the
+same flags).  Everything else is in pyproject.toml.
 """
 import glob
 
@@ -35,7 +36,8 @@ native = Extension(
 
 preload = Extension(
     "triscope._preload",
-    sources=sorted(glob.glob("native/preload/*.c")) + ["native/base/rng.c"],
+    sources=sorted(glob.glob("native/preload/*.c"))
+    + ["native/base/os_linux.c", "native/base/rng.c"],
     include_dirs=["native/base", "native/preload"],
     define_macros=[("_GNU_SOURCE", "1")],
     extra_compile_args=["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
@@ -44,7 +46,7 @@ preload = Extension(
     extra_link_args=["-Wl,--version-script=native/preload/exports.map"],
     libraries=["dl", "pthread"],
     depends=sorted(glob.glob("native/preload/*.h") + glob.glob("native/base/*.h"))
-    + ["native/preload/exports.map"],
+    + ["native/preload/hooks.def", "native/preload/exports.map"],
 )
 
 setup(ext_modules=[native, preload])

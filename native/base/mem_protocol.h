@@ -15,13 +15,14 @@
  * is not counted again, and allocations counted by the PyMem hooks are marked
  * "python".  Everything the preload counts at depth 0 is "native".
  *
- * Sampling (research/internals.md 3.3): each thread's countdown starts at an
- * exponential draw with mean R bytes; each counted allocation subtracts its
- * size; when the countdown reaches <= 0 the allocation is sampled with weight
- * k * R, where k is the number of fresh draws needed to make the countdown
- * positive again (allocations >= R are recorded at their exact size).  So the
- * expected weight equals the size: per-line sums are unbiased.  Copies
- * (memcpy/memmove bytes) use a second countdown the same way.
+ * Sampling (docs/design/interposition.md, "Sampling"): each thread's
+ * countdown starts at an exponential draw with mean R bytes; each counted
+ * allocation subtracts its size; when the countdown reaches <= 0 the
+ * allocation is sampled with weight k * R, where k is the number of fresh
+ * draws needed to make the countdown positive again (allocations >= R are
+ * recorded at their exact size).  So the expected weight equals the size:
+ * per-line sums are unbiased.  Copies (memcpy/memmove bytes) use a second
+ * countdown the same way.
  *
  * Sampled allocations are remembered in a bounded lock-free table (pointer ->
  * weight) so their free is seen; a counting filter lets the free path skip
@@ -30,7 +31,7 @@
  * Every sampled event (alloc, free of a sampled pointer, copy) is pushed into
  * one bounded multi-producer ring, in the order events happened, with the
  * allocating thread's raw Python frames captured by a callback the extension
- * registers (the same signal-safe frame reader the CPU sampler uses: it
+ * registers (the frame reader the CPU sampler's signal handler uses: it
  * allocates nothing).  The drain (extension, GIL held) consumes the ring.
  */
 #ifndef TRISCOPE_MEM_PROTOCOL_H
@@ -101,7 +102,7 @@ typedef struct ts_got_stats {
 } ts_got_stats_t;
 
 /* Reads the calling thread's frames (innermost first); returns the count.
- * Must be async-signal-safe and allocation-free. */
+ * Must allocate nothing.  Async-signal-safe. */
 typedef int (*ts_mem_capture_fn)(ts_frame_t *out, int max);
 
 /* The preload library's interface, returned by triscope_preload_api()
@@ -110,8 +111,9 @@ typedef int (*ts_mem_capture_fn)(ts_frame_t *out, int max);
 typedef struct ts_mem_api {
     uint32_t abi_version; /* TS_MEM_ABI_VERSION */
 
-    /* Offset of the calling thread's ts_mem_tls_t from the thread pointer;
-     * the same for every thread. */
+    /* Offset of the calling thread's ts_mem_tls_t from the thread pointer
+     * (ts_os_thread_pointer, os.h: both sides read it with that one
+     * function); the same for every thread. */
     ptrdiff_t (*tls_offset)(void);
 
     /* Sets mean sampling intervals (bytes) and the frame reader; call while

@@ -15,7 +15,7 @@
 
 #include "engine.h"
 #include "mem_hooks.h"
-#include "os_linux.h"
+#include "os.h"
 #include "rng.h"
 
 #define WAKE_STOP 'S'

@@ -44,7 +44,7 @@
 #include "ip_classes.h"
 #include "mem_hooks.h"
 #include "mem_stats.h"
-#include "os_linux.h"
+#include "os.h"
 #include "pycompat/pycompat.h"
 #include "resolve.h"
 #include "session_control.h"

@@ -1,4 +1,5 @@
-/* mem_hooks.c -- see mem_hooks.h.
+/* mem_hooks.c -- owns the PyMem wrappers and the extension's side of the
+ * preload's interface (mem_hooks.h).
  *
  * Fast path of every wrapper, per call: one thread-pointer-relative access to
  * the preload's per-thread block, depth++/--, and (when counting) a subtract
@@ -13,21 +14,24 @@
 #include <dlfcn.h>
 #include <malloc.h>
 
+#include "os.h"
 #include "pycompat/pycompat.h"
 #include "sample_slab.h"
 
-/* Set once by ts_mem_api or ts_mem_attach (GIL held), read by the wrappers
- * on any thread. */
+/* Owner: ts_mem_api or ts_mem_attach set api once (GIL held); ts_mem_start
+ * sets the rest (GIL held) before the wrappers are installed or counting
+ * starts.  Read by the wrappers on any thread. */
 static const ts_mem_api_t *api;
 static ptrdiff_t tls_offset;
 static int64_t alloc_mean; /* allocations at least this big are always sampled */
-static const _Atomic uint8_t *filter; /* api->filter, cached; set before the
-                                         wrappers are installed */
+static const _Atomic uint8_t *filter; /* api->filter, cached */
+/* Owner: ts_mem_start / ts_mem_stop (GIL held); read by the wrappers. */
 static _Atomic int counting;
+/* Owner: ts_mem_start (GIL held), which alone reads it. */
 static int installed;
 /* 1 if the RAW allocator under our wrapper is libc's (no debug hooks, which
  * put headers on blocks): only then may malloc_usable_size see its blocks.
- * Set at installation. */
+ * Owner: install_domain (GIL held); read by the RAW wrappers. */
 static int raw_is_libc;
 
 /* Python's reallocations are counted by their growth, not their new size: a
@@ -44,25 +48,14 @@ typedef struct wrapped {
     PyMemAllocatorEx inner; /* the allocator we call */
 } wrapped_t;
 
-/* One per domain; written at installation (GIL held), read-only afterwards. */
+/* One per domain.  Owner: install_domain (GIL held); read-only afterwards. */
 static wrapped_t wrapped_raw, wrapped_mem, wrapped_obj;
 
-static inline char *
-thread_pointer(void)
-{
-#if defined(__x86_64__)
-    char *tp;
-    __asm__("mov %%fs:0, %0" : "=r"(tp));
-    return tp;
-#else
-    return (char *)__builtin_thread_pointer();
-#endif
-}
-
+/* The calling thread's block in the preload's TLS.  Async-signal-safe. */
 static inline ts_mem_tls_t *
 tls(void)
 {
-    return (ts_mem_tls_t *)(thread_pointer() + tls_offset);
+    return (ts_mem_tls_t *)((char *)ts_os_thread_pointer() + tls_offset);
 }
 
 /* Counts an allocation that the outermost wrapper just completed. */
@@ -404,12 +397,6 @@ ts_mem_stop(void)
         return;
     atomic_store(&counting, 0);
     api->stop();
-}
-
-int
-ts_mem_counting(void)
-{
-    return atomic_load(&counting);
 }
 
 void

@@ -1,5 +1,6 @@
-/* mem_hooks.h -- Python's allocators, wrapped, feeding the preload library's
- * sampling stream (see native/base/mem_protocol.h for the whole design).
+/* mem_hooks.h -- owns Python's allocators, wrapped, feeding the preload
+ * library's sampling stream (see native/base/mem_protocol.h for the whole
+ * design).
  *
  * The RAW, MEM and OBJ domains are wrapped, never replaced: each wrapper
  * calls the allocator that was installed before it (pymalloc stays on) and
@@ -37,8 +38,5 @@ void ts_mem_stop(void);
  * No-ops without the preload library. */
 void ts_mem_busy_enter(void);
 void ts_mem_busy_leave(void);
-
-/* 1 while counting. */
-int ts_mem_counting(void);
 
 #endif

@@ -1,10 +1,12 @@
-/* sampler.c -- the sampling signal handler and per-thread timers.
+/* sampler.c -- owns the sampling signal handler and the per-thread timers
+ * and slots it works with (sampler.h).
  *
- * Signal-safety rules for everything reached from on_sample(): no malloc, no
- * locks, no Python API, no reference counting, no thread-local storage of
- * this (dlopen'd) module; errno is saved and restored.  The handler only
- * reads the clock, the interrupted context and its own thread's frames, and
- * pushes one fixed-size record into the thread's ring.
+ * Rules for everything reached from on_sample(), which make it safe in a
+ * signal handler: no malloc, no locks, no Python API, no reference counting,
+ * no thread-local storage of this (dlopen'd) module; errno is saved and
+ * restored.  The handler only reads the clock, the interrupted context and
+ * its own thread's frames, and pushes one fixed-size record into the thread's
+ * ring.
  *
  * Python or native?  A sample is NATIVE when the thread does not hold the
  * GIL (it is running C code that released it: zlib, hashlib, I/O), when the
@@ -22,18 +24,19 @@
 #include <string.h>
 
 #include "ip_classes.h"
-#include "os_linux.h"
+#include "os.h"
 #include "pycompat/pycompat.h"
 
-ts_thread_slot_t *ts_slots[TS_MAX_THREADS]; /* drain writes; handler reads via si_value */
-int ts_slot_count;                           /* drain only */
+/* Owner: the drain thread writes the entries; the signal handler reaches
+ * a slot through si_value. */
+ts_thread_slot_t *ts_slots[TS_MAX_THREADS];
+int ts_slot_count; /* Owner: the drain thread, which alone reads it. */
 
-/* Immutable while any slot is ACTIVE (set by install/set_call_opcodes). */
+/* Owner: ts_sampler_install and ts_sampler_set_call_opcodes (GIL held, no
+ * slot ACTIVE); read by the signal handler and ts_slot_arm. */
 static int sample_signo;
 static uint64_t mean_interval_ns;
 static unsigned char call_opcodes[256];
-static struct sigaction previous_action;
-static int installed;
 
 /* Async-signal-safe. */
 static void
@@ -60,7 +63,7 @@ classify(PyThreadState *ts, int top_opcode, uintptr_t ip)
     return TS_KIND_PYTHON;
 }
 
-/* The sampling signal handler.  Async-signal-safe (see the file comment). */
+/* The sampling signal handler (rules: the file comment).  Async-signal-safe. */
 static void
 on_sample(int signo, siginfo_t *si, void *ucontext)
 {
@@ -114,19 +117,9 @@ ts_sampler_install(int signo, uint64_t mean_ns)
     sa.sa_sigaction = on_sample;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(signo, &sa, installed ? NULL : &previous_action) < 0)
+    if (sigaction(signo, &sa, NULL) < 0)
         return -1;
-    installed = 1;
     return 0;
-}
-
-void
-ts_sampler_uninstall(void)
-{
-    if (installed) {
-        sigaction(sample_signo, &previous_action, NULL);
-        installed = 0;
-    }
 }
 
 void
@@ -190,11 +183,7 @@ ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
     ts_ring_reset(s->ring);
 
     struct sigevent sev;
-    memset(&sev, 0, sizeof sev);
-    sev.sigev_notify = SIGEV_THREAD_ID;
-    sev.sigev_signo = sample_signo;
-    sev.sigev_value.sival_ptr = s;
-    sev._sigev_un._tid = s->tid;
+    ts_os_sigevent_for_thread(&sev, s->tid, sample_signo, s);
     if (timer_create(clock, &sev, &s->timer) < 0)
         return -1;
     atomic_store_explicit(&s->state, TS_SLOT_ACTIVE, memory_order_release);

@@ -1,15 +1,16 @@
-/* sampler.h -- per-thread CPU-time sampling: the signal handler and the
+/* sampler.h -- owns per-thread CPU-time sampling: the signal handler and the
  * thread slots it writes into.
  *
  * Every profiled thread gets a slot: a POSIX timer on that thread's own CPU
  * clock (so it only ticks while the thread runs), delivered to that thread
  * (SIGEV_THREAD_ID) as a real-time signal, and a sample ring.  The timer's
  * sigev_value carries the slot pointer, so the handler finds its state
- * without thread-local storage of a dlopen'd object (research/internals.md
- * 1.4).  The handler weighs each sample by the thread CPU time consumed since
- * the previous one (read from CLOCK_THREAD_CPUTIME_ID), so every nanosecond
- * of a thread's CPU is charged somewhere, whatever the timer's granularity,
- * and re-arms a one-shot timer with an exponential interval.
+ * without thread-local storage of a dlopen'd object (which may be allocated
+ * lazily, inside the handler; docs/design/engine.md).  The handler weighs
+ * each sample by the thread CPU time consumed since the previous one (read
+ * from CLOCK_THREAD_CPUTIME_ID), so every nanosecond of a thread's CPU is
+ * charged somewhere, whatever the timer's granularity, and re-arms a one-shot
+ * timer with an exponential interval.
  *
  * Slots are created, armed and retired by the drain thread with the GIL
  * held; they are never freed while the engine runs (a late signal from a
@@ -53,7 +54,8 @@ typedef struct ts_thread_slot {
                                 writes before ACTIVE, handler reads */
 } ts_thread_slot_t;
 
-/* All slots, [0, ts_slot_count).  Entries are written by the drain only. */
+/* All slots, [0, ts_slot_count).  Owner: the drain writes the entries; the
+ * handler reads a slot through its signal's si_value. */
 extern ts_thread_slot_t *ts_slots[TS_MAX_THREADS];
 extern int ts_slot_count;
 
@@ -61,9 +63,6 @@ extern int ts_slot_count;
  * Returns 0, or -1 with errno set (EBUSY: the program already handles the
  * signal).  Call with no slot active. */
 int ts_sampler_install(int signo, uint64_t mean_ns);
-
-/* Restores the signal's previous disposition.  Call with no slot active. */
-void ts_sampler_uninstall(void);
 
 /* Marks opcodes that call into other code (CALL-family).  Call while no
  * slot is active. */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "os_linux.h"
+#include "os.h"
 
 /* How often the control file is read: a request takes effect within this. */
 #define CONTROL_POLL_NS 50000000ULL

@@ -1,18 +1,18 @@
-/* api.c -- the preload library's interface to the extension: the
+/* api.c -- owns the preload library's interface to the extension: the
  * ts_mem_api_t of mem_protocol.h, returned by triscope_preload_api().
  * Binding only: the work is in recorder.c. */
 #include <stdatomic.h>
 
-#include "arch.h"
 #include "got_patch.h"
 #include "mem_protocol.h"
+#include "os.h"
 #include "real.h"
 #include "recorder.h"
 
 static ptrdiff_t
 tls_offset(void)
 {
-    return (char *)&_ts_tls - (char *)ts_thread_pointer();
+    return (char *)&_ts_tls - (char *)ts_os_thread_pointer();
 }
 
 static void
@@ -49,6 +49,7 @@ note_free(void *ptr)
     _ts_count_free(ptr);
 }
 
+/* Owner: constant; read by the extension. */
 static const ts_mem_api_t api = {
     .abi_version = TS_MEM_ABI_VERSION,
     .tls_offset = tls_offset,

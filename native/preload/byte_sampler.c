@@ -1,6 +1,6 @@
-/* byte_sampler.c -- weights and gaps of the byte sampler; see byte_sampler.h
- * for the model.  Everything here is async-signal-safe: arithmetic and
- * rng.c only. */
+/* byte_sampler.c -- owns the weights and gaps of the byte sampler; see
+ * byte_sampler.h for the model and the contracts.  Arithmetic and rng.c
+ * only, so that a signal handler may call any of it. */
 #include "byte_sampler.h"
 
 #include "rng.h"

@@ -1,13 +1,13 @@
 /* byte_sampler.h -- unbiased Poisson sampling of a byte stream.
  *
- * Problem: charge every allocated (or copied) byte to a line while looking
- * at only a few allocations.  Model (research/internals.md 3.3): the bytes a
- * thread allocates form one stream, sampled at the points of a Poisson
- * process with mean gap R.  A per-thread countdown holds the distance to the
- * next point; each allocation subtracts its size; when the countdown reaches
- * <= 0 the allocation covered k >= 1 points, where k is the number of fresh
- * exponential gaps needed to make the countdown positive again, and it is
- * recorded with weight k * R.  E[k * R] = size, so per-site sums are
+ * Problem: charge every allocated (or copied) byte to a line while looking at
+ * only a few allocations.  Model (docs/design/interposition.md, "Sampling"):
+ * the bytes a thread allocates form one stream, sampled at the points of a
+ * Poisson process with mean gap R.  A per-thread countdown holds the distance
+ * to the next point; each allocation subtracts its size; when the countdown
+ * reaches <= 0 the allocation covered k >= 1 points, where k is the number of
+ * fresh exponential gaps needed to make the countdown positive again, and it
+ * is recorded with weight k * R.  E[k * R] = size, so per-site sums are
  * unbiased whatever the size mix.
  *
  * Allocations of at least R bytes are taken out of the stream: they are

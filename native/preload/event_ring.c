@@ -1,6 +1,6 @@
-/* event_ring.c -- bounded MPSC ring with per-slot sequence words; see
- * event_ring.h for the protocol.  Producer side: atomics only,
- * async-signal-safe. */
+/* event_ring.c -- owns the bounded MPSC ring with per-slot sequence words;
+ * see event_ring.h for the protocol and which functions a signal handler
+ * may call.  Producer side: atomics only. */
 #include "event_ring.h"
 
 /* CAS races a producer may lose in a row before dropping its event.  Each

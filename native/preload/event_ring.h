@@ -54,7 +54,7 @@ void _ts_evring_init(ts_evring_t *r, ts_evslot_t *slots, unsigned bits);
 
 /* Producer: reserves the next position and returns its event to fill in
  * place, with the position in *pos; NULL when the ring is full (or after
- * too many lost CAS races).  Async-signal-safe; called from malloc. */
+ * too many lost CAS races).  Called from malloc.  Async-signal-safe. */
 ts_mem_event_t *_ts_evring_reserve(ts_evring_t *r, uint64_t *pos);
 
 /* Producer: publishes the event reserved at pos.  Async-signal-safe. */

@@ -41,6 +41,7 @@
  * lock while calling back, so the callback calls nothing that might take the
  * loader's other lock (no dlsym, no dladdr, no malloc).
  */
+#define TS_HOOKS_HOME_GOT_PATCH 1 /* hooks.h: _ts_hook_dlsym is defined here */
 #include "got_patch.h"
 
 #include <dlfcn.h>
@@ -53,21 +54,8 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "os.h"
 #include "real.h"
-
-#if defined(__x86_64__)
-#define TS_R_JUMP_SLOT R_X86_64_JUMP_SLOT
-#define TS_R_GLOB_DAT R_X86_64_GLOB_DAT
-#define TS_R_ABS64 R_X86_64_64
-#elif defined(__aarch64__)
-#define TS_R_JUMP_SLOT R_AARCH64_JUMP_SLOT
-#define TS_R_GLOB_DAT R_AARCH64_GLOB_DAT
-#define TS_R_ABS64 R_AARCH64_ABS64
-#else
-#define TS_NO_GOT_PATCH 1
-#endif
-
-void *_ts_dlsym_hook(void *handle, const char *name);
 
 /* One hooked symbol: its name, our function, and the real function that
  * slots must hold to be redirected (looked up at attach). */
@@ -77,55 +65,49 @@ typedef struct hook {
     void *real;
 } hook_t;
 
-/* Written by _ts_got_attach (under sweep_lock) before the first sweep, read
- * by sweeps (under sweep_lock) and by the dlsym hook (after attached is
+/* Every symbol of hooks.def, indexed by TS_HOOK_INDEX_<name>.  Owner:
+ * _ts_got_attach writes `real` (under sweep_lock) before the first sweep;
+ * read by sweeps (under sweep_lock) and by the dlsym hook (after attached is
  * set, read-only by then). */
-static hook_t hooks[] = {
-    {"malloc", (void *)_ts_hook_malloc, NULL},
-    {"calloc", (void *)_ts_hook_calloc, NULL},
-    {"free", (void *)_ts_hook_free, NULL},
-    {"realloc", (void *)_ts_hook_realloc, NULL},
-    {"reallocarray", (void *)_ts_hook_reallocarray, NULL},
-    {"posix_memalign", (void *)_ts_hook_posix_memalign, NULL},
-    {"aligned_alloc", (void *)_ts_hook_aligned_alloc, NULL},
-    {"memalign", (void *)_ts_hook_memalign, NULL},
-    {"valloc", (void *)_ts_hook_valloc, NULL},
-    {"pvalloc", (void *)_ts_hook_pvalloc, NULL},
-    {"malloc_usable_size", (void *)_ts_hook_malloc_usable_size, NULL},
-    {"memcpy", (void *)_ts_hook_memcpy, NULL},
-    {"memmove", (void *)_ts_hook_memmove, NULL},
-    {"__memcpy_chk", (void *)_ts_hook___memcpy_chk, NULL},
-    {"__memmove_chk", (void *)_ts_hook___memmove_chk, NULL},
-    {"pthread_create", (void *)_ts_hook_pthread_create, NULL},
-    {"dlsym", (void *)_ts_dlsym_hook, NULL},
+static hook_t hooks[TS_N_HOOKS] = {
+#define TS_HOOK(name, ret, params, real, export, home) {#name, (void *)_ts_hook_##name, NULL},
+#include "hooks.def"
+#undef TS_HOOK
 };
-#define N_HOOKS (sizeof hooks / sizeof hooks[0])
+#define N_HOOKS ((size_t)TS_N_HOOKS)
+#define MALLOC_HOOK (&hooks[TS_HOOK_INDEX_malloc])
 
-/* One sweep at a time; also taken around fork (pthread_atfork). */
+/* Owner: any thread that sweeps or attaches; one sweep at a time; also
+ * taken around fork (pthread_atfork). */
 static pthread_mutex_t sweep_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Set (release) once the first sweep finished; read by the dlsym hook. */
+/* Owner: _ts_got_attach sets it (release) once the first sweep finished;
+ * read by the dlsym hook. */
 static _Atomic int attached;
-/* The loader's dlpi_adds at the last sweep; under sweep_lock. */
+/* Owner: the sweeps (under sweep_lock): the loader's dlpi_adds at the last
+ * sweep. */
 static unsigned long long swept_adds;
-/* The dynamic loader's base address (never patched, nor this library) and
- * the page size; set by the first attach under sweep_lock, which `prepared`
- * then says. */
+/* Owner: the first attach (under sweep_lock), which `prepared` then says:
+ * the dynamic loader's base address (never patched, nor this library), the
+ * page size, and which first characters the names in `hooks` have (so that
+ * find_hook skips every other name cheaply).  Read by the sweeps and the
+ * dlsym hook. */
 static uintptr_t loader_base;
 static uintptr_t page_size;
+static unsigned char hook_initial[256];
 static int prepared;
 
-/* Totals of the last sweep, for tests; under sweep_lock. */
+/* Owner: the sweeps (under sweep_lock): totals of the last sweep, for
+ * tests. */
 static ts_got_stats_t last_stats;
-/* malloc slots that reach our hook, counted by the sweeps; under
- * sweep_lock.  None after the first sweep: this process calls malloc in a
- * way we cannot see, and attaching is declined. */
+/* Owner: the sweeps (under sweep_lock): malloc slots that reach our hook.
+ * None after the first sweep: this process calls malloc in a way we cannot
+ * see, and attaching is declined. */
 static uint64_t malloc_slots;
 
 static const hook_t *
 find_hook(const char *name)
 {
-    /* Every name we hook starts with one of these: skip the rest cheaply. */
-    if (strchr("mcfrpavd_", name[0]) == NULL)
+    if (!hook_initial[(unsigned char)name[0]])
         return NULL;
     for (size_t i = 0; i < N_HOOKS; i++)
         if (strcmp(hooks[i].name, name) == 0)
@@ -133,7 +115,7 @@ find_hook(const char *name)
     return NULL;
 }
 
-#ifndef TS_NO_GOT_PATCH
+#if TS_OS_HAVE_GOT_PATCH
 
 /* The parts of one object's dynamic section a sweep needs. */
 typedef struct object {
@@ -227,11 +209,11 @@ static void
 patch_relocs(const object_t *o, const ElfW(Rela) *r, size_t bytes)
 {
     for (size_t i = 0; r && i < bytes / sizeof *r; i++) {
-        unsigned long type = ELF64_R_TYPE(r[i].r_info);
+        ts_os_reloc_t type = ts_os_reloc_kind(ELF64_R_TYPE(r[i].r_info));
         unsigned long sym = ELF64_R_SYM(r[i].r_info);
-        if (sym == 0 || (type != TS_R_JUMP_SLOT && type != TS_R_GLOB_DAT && type != TS_R_ABS64))
+        if (sym == 0 || type == TS_OS_RELOC_OTHER)
             continue;
-        if (type != TS_R_JUMP_SLOT && r[i].r_addend != 0)
+        if (type != TS_OS_RELOC_JUMP_SLOT && r[i].r_addend != 0)
             continue;
         ElfW(Word) name = o->symtab[sym].st_name;
         if (name >= o->strsz)
@@ -244,18 +226,18 @@ patch_relocs(const object_t *o, const ElfW(Rela) *r, size_t bytes)
         last_stats.seen++;
         if (now == h->ours) {
             last_stats.already++;
-            malloc_slots += h == &hooks[0];
+            malloc_slots += h == MALLOC_HOOK;
             continue;
         }
         /* A lazily bound call not made yet still points into its own PLT. */
-        int lazy = type == TS_R_JUMP_SLOT && in_segment(o, (uintptr_t)now, 0);
+        int lazy = type == TS_OS_RELOC_JUMP_SLOT && in_segment(o, (uintptr_t)now, 0);
         if (now != h->real && !lazy) {
             last_stats.foreign++;
             continue;
         }
         if (write_slot(o, slot, h->ours)) {
             last_stats.patched++;
-            malloc_slots += h == &hooks[0];
+            malloc_slots += h == MALLOC_HOOK;
         } else
             last_stats.unwritable++;
     }
@@ -311,7 +293,7 @@ sweep_locked(int force)
     last_stats.sweeps++;
 }
 
-#endif /* !TS_NO_GOT_PATCH */
+#endif /* TS_OS_HAVE_GOT_PATCH */
 
 static void
 lock_for_fork(void)
@@ -345,7 +327,7 @@ provided_elsewhere(void *main_program, const char *name, void *real)
 int
 _ts_got_attach(void)
 {
-#ifdef TS_NO_GOT_PATCH
+#if !TS_OS_HAVE_GOT_PATCH
     return -1;
 #else
     if (_ts_real_preloaded())
@@ -360,7 +342,8 @@ _ts_got_attach(void)
         return -1;
     for (size_t i = 0; i < N_HOOKS; i++) {
         real[i] = _ts_real_lookup(hooks[i].name);
-        if (real[i] == NULL && i < 3)
+        if (real[i] == NULL
+            && (i == TS_HOOK_INDEX_malloc || i == TS_HOOK_INDEX_calloc || i == TS_HOOK_INDEX_free))
             return -1; /* no malloc/calloc/free: nothing to stand in front of */
         if (provided_elsewhere(main_program, hooks[i].name, real[i]))
             return -1;
@@ -372,6 +355,8 @@ _ts_got_attach(void)
         if (!prepared) {
             loader_base = (uintptr_t)getauxval(AT_BASE);
             page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
+            for (size_t i = 0; i < N_HOOKS; i++)
+                hook_initial[(unsigned char)hooks[i].name[0]] = 1;
             pthread_atfork(lock_for_fork, unlock_after_fork, unlock_after_fork);
             prepared = 1;
         }
@@ -383,12 +368,6 @@ _ts_got_attach(void)
     pthread_mutex_unlock(&sweep_lock);
     return ok ? 0 : -1;
 #endif
-}
-
-int
-_ts_got_attached(void)
-{
-    return atomic_load_explicit(&attached, memory_order_acquire);
 }
 
 void
@@ -403,7 +382,7 @@ _ts_got_stats(ts_got_stats_t *out)
 static __attribute__((noinline)) void
 sweep_if_new_objects(void)
 {
-#ifndef TS_NO_GOT_PATCH
+#if TS_OS_HAVE_GOT_PATCH
     pthread_mutex_lock(&sweep_lock);
     sweep_locked(0);
     pthread_mutex_unlock(&sweep_lock);
@@ -432,8 +411,8 @@ hook_named(const char *name)
  * tail call that keeps the caller's return address -- except RTLD_DEFAULT
  * asking for a hooked function, whose global definition attach checked is
  * libc's: the hook, as with LD_PRELOAD. */
-__attribute__((visibility("hidden"))) void *
-_ts_dlsym_hook(void *handle, const char *name)
+void *
+_ts_hook_dlsym(void *handle, const char *name)
 {
     if (handle == RTLD_DEFAULT) {
         void *ours = hook_named(name);

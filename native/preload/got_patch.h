@@ -1,5 +1,6 @@
-/* got_patch.h -- attaching to a running process by patching the GOT entries
- * of every loaded object (got_patch.c explains how and what is covered). */
+/* got_patch.h -- owns attaching to a running process by patching the GOT
+ * entries of every loaded object (got_patch.c explains how and what is
+ * covered), and the dlsym hook that keeps later objects patched. */
 #ifndef TRISCOPE_PRELOAD_GOT_PATCH_H
 #define TRISCOPE_PRELOAD_GOT_PATCH_H
 
@@ -10,12 +11,9 @@
 /* Points every loaded object's calls of the malloc family, memcpy/memmove,
  * pthread_create and dlsym at our hooks, and keeps doing so for objects
  * loaded later.  0 on success (also when preloaded: nothing to patch), -1 if
- * this platform or process cannot be patched.  Idempotent; any thread; not
- * async-signal-safe. */
+ * this platform or process cannot be patched.  Idempotent; any thread.
+ * Not async-signal-safe. */
 int _ts_got_attach(void);
-
-/* 1 once _ts_got_attach patched the process. */
-int _ts_got_attached(void);
 
 /* Counts of the most recent sweep (for tests and diagnostics). */
 void _ts_got_stats(ts_got_stats_t *out);

@@ -1,9 +1,9 @@
-/* interpose.c -- the exported entry points that replace libc's: the malloc
- * family, memcpy/memmove (and their _FORTIFY_SOURCE twins) .  Entry points
+/* interpose.c -- owns the exported entry points that replace libc's: the
+ * malloc family, memcpy/memmove (and their _FORTIFY_SOURCE twins).  Entry points
  * only: each calls the real function (real.c) and the fast path of the
  * recorder (recorder.h).  pthread_create lives in thread_birth.c.
  *
- * Rules for every function here (research/internals.md 3.2):
+ * Rules for every function here (docs/design/interposition.md):
  *  - Never call an interposed function by name: the real ones are reached
  *    through _ts_real, copies fall back to loops the compiler may not turn
  *    into memcpy (this file is built with -fno-builtin and
@@ -28,6 +28,7 @@
  */
 #undef _FORTIFY_SOURCE
 #define _GNU_SOURCE 1
+#define TS_HOOKS_HOME_INTERPOSE 1 /* hooks.h: the aliases defined here */
 #include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -323,18 +324,7 @@ __memmove_chk(void *dst, const void *src, size_t n, size_t dstlen)
     return copy(dst, src, n, 1);
 }
 
-TS_HOOK_ALIAS(malloc);
-TS_HOOK_ALIAS(calloc);
-TS_HOOK_ALIAS(free);
-TS_HOOK_ALIAS(realloc);
-TS_HOOK_ALIAS(reallocarray);
-TS_HOOK_ALIAS(posix_memalign);
-TS_HOOK_ALIAS(aligned_alloc);
-TS_HOOK_ALIAS(memalign);
-TS_HOOK_ALIAS(valloc);
-TS_HOOK_ALIAS(pvalloc);
-TS_HOOK_ALIAS(malloc_usable_size);
-TS_HOOK_ALIAS(memcpy);
-TS_HOOK_ALIAS(memmove);
-TS_HOOK_ALIAS(__memcpy_chk);
-TS_HOOK_ALIAS(__memmove_chk);
+/* _ts_hook_<name> for every entry point above (hooks.def, home INTERPOSE). */
+#define TS_HOOK TS_HOOK_ALIAS_IF_HERE
+#include "hooks.def"
+#undef TS_HOOK

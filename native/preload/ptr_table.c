@@ -1,5 +1,5 @@
 /* ptr_table.c -- fixed-window lock-free pointer table; see ptr_table.h.
- * Async-signal-safe: atomics only. */
+ * Atomics only, so that a signal handler may call any of it. */
 #include "ptr_table.h"
 
 void

@@ -47,11 +47,11 @@ typedef struct ts_ptable {
 void _ts_ptable_init(ts_ptable_t *t, ts_ptable_slot_t *slots, unsigned bits);
 
 /* Remembers key (!= 0) with weight.  Returns 0, or -1 when its window is
- * full.  Async-signal-safe; lock-free; called from malloc. */
+ * full.  Lock-free; called from malloc.  Async-signal-safe. */
 int _ts_ptable_insert(ts_ptable_t *t, uint64_t key, uint64_t weight);
 
 /* Forgets key.  Returns 1 and sets *weight if it was there, else 0.
- * Async-signal-safe; lock-free; called from free. */
+ * Lock-free; called from free.  Async-signal-safe. */
 int _ts_ptable_remove(ts_ptable_t *t, uint64_t key, uint64_t *weight);
 
 /* Home slot of key (exposed for the tests). */

@@ -1,4 +1,5 @@
-/* real.c -- finding the real allocator, memcpy and pthread_create.
+/* real.c -- owns finding the real allocator, memcpy and pthread_create, and
+ * the bootstrap arena.
  *
  * Problem: our malloc must call the next malloc in the lookup order (glibc,
  * or an allocator preloaded before us), found with dlsym(RTLD_NEXT, ...).
@@ -33,14 +34,15 @@
 
 #include "recorder.h"
 
-ts_real_t _ts_real; /* see real.h */
+ts_real_t _ts_real; /* Owner: see real.h. */
 
 #define ARENA_HEADER 16 /* size_t size, padded to keep 16-byte alignment */
 
-alignas(64) unsigned char _ts_arena[TS_ARENA_BYTES]; /* see real.h */
-static _Atomic size_t arena_used; /* bumped with CAS by any resolving thread */
+alignas(64) unsigned char _ts_arena[TS_ARENA_BYTES]; /* Owner: see real.h. */
+/* Owner: any resolving thread bumps it with CAS. */
+static _Atomic size_t arena_used;
 
-/* Nonzero while this thread runs dlsym.  Own thread only. */
+/* Nonzero while this thread runs dlsym.  Owner: its own thread. */
 static __thread __attribute__((tls_model("initial-exec"))) int resolving;
 
 int
@@ -113,8 +115,8 @@ _ts_copy_backward(void *dst, const void *src, size_t n)
  * function, which leads back to us once its GOT is patched.  (got_patch.c
  * refuses to attach when anything but libc provides these functions.)
  * Hooks run before the constructor only when preloaded, so RTLD_NEXT is the
- * right start; the constructor decides once.  Written by the constructor
- * only. */
+ * right start; the constructor decides once.  Owner: the constructor
+ * writes them; read by every look-up. */
 static void *lookup_scope = RTLD_NEXT;
 static int preloaded = 1;
 
@@ -154,20 +156,9 @@ _ts_real_resolve(void)
 {
     int saved = errno;
     resolving++;
-    RESOLVE(malloc);
-    RESOLVE(free);
-    RESOLVE(calloc);
-    RESOLVE(realloc);
-    RESOLVE(posix_memalign);
-    RESOLVE(aligned_alloc);
-    RESOLVE(memalign);
-    RESOLVE(valloc);
-    RESOLVE(pvalloc);
-    RESOLVE(reallocarray);
-    RESOLVE(malloc_usable_size);
-    RESOLVE(memcpy);
-    RESOLVE(memmove);
-    RESOLVE(pthread_create);
+#define TS_HOOK(name, ret, params, real, export, home) TS_IF_##real(RESOLVE(name);)
+#include "hooks.def"
+#undef TS_HOOK
     resolving--;
     errno = saved;
     return _ts_real.malloc && _ts_real.free ? 0 : -1;

@@ -1,6 +1,6 @@
-/* real.h -- the real (next) implementations behind every interposed symbol,
- * and the bootstrap arena that serves allocations made while they are being
- * looked up.
+/* real.h -- owns the real (next) implementations behind the interposed
+ * symbols (the REAL entries of hooks.def) and the bootstrap arena that serves
+ * allocations made while they are being looked up.
  *
  * The preload library's own code calls libc only through _ts_real, never
  * through `malloc`/`memcpy` by name (those are our own entry points). */
@@ -10,31 +10,24 @@
 #include <pthread.h>
 #include <stddef.h>
 
+#include "hooks.h"
+
+/* One entry per REAL symbol of hooks.def, typed as listed there. */
 typedef struct ts_real {
-    void *(*malloc)(size_t);
-    void (*free)(void *);
-    void *(*calloc)(size_t, size_t);
-    void *(*realloc)(void *, size_t);
-    int (*posix_memalign)(void **, size_t, size_t);
-    void *(*aligned_alloc)(size_t, size_t);
-    void *(*memalign)(size_t, size_t);
-    void *(*valloc)(size_t);
-    void *(*pvalloc)(size_t);
-    void *(*reallocarray)(void *, size_t, size_t);
-    size_t (*malloc_usable_size)(void *);
-    void *(*memcpy)(void *, const void *, size_t);
-    void *(*memmove)(void *, const void *, size_t);
-    int (*pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+#define TS_HOOK(name, ret, params, real, export, home) TS_IF_##real(ret(*name) params;)
+#include "hooks.def"
+#undef TS_HOOK
 } ts_real_t;
 
-/* Written by _ts_real_resolve (the constructor, or the first hook that finds
- * a NULL entry); each entry goes from NULL to its final value once (a racing
- * second resolver stores the same value).  Read everywhere. */
+/* Owner: _ts_real_resolve (the constructor, or the first hook that finds a
+ * NULL entry) writes it; each entry goes from NULL to its final value once
+ * (a racing second resolver stores the same value).  Read everywhere. */
 extern ts_real_t _ts_real;
 
-/* Looks every entry up with dlsym (RTLD_NEXT, or in libc: see real.c).  Allocations dlsym makes on
- * this thread meanwhile are served by the arena.  Returns 0 when malloc and
- * free were found.  Called from malloc (first use). */
+/* Looks every entry up with dlsym (RTLD_NEXT, or in libc: see real.c).
+ * Allocations dlsym makes on this thread meanwhile are served by the arena.
+ * Returns 0 when malloc and free were found.  Called from malloc (first use).
+ */
 int _ts_real_resolve(void);
 
 /* 1 if the library was preloaded (the real functions are the next
@@ -57,8 +50,8 @@ void *_ts_arena_alloc(size_t size, size_t align);
 
 #define TS_ARENA_BYTES (256 * 1024)
 
-/* The arena's storage; bytes written only by the thread that bumped past
- * them (real.c). */
+/* The arena's storage.  Owner: each byte is written only by the thread that
+ * bumped past it (real.c); read by free, realloc, malloc_usable_size. */
 extern unsigned char _ts_arena[TS_ARENA_BYTES];
 
 /* Whether p lies in the arena.  Called from malloc and free. */

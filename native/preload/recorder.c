@@ -4,7 +4,7 @@
  *
  * Who runs here: any thread, from inside malloc/free/realloc (so nothing
  * here may call an interposed function by name or take a lock), from memcpy
- * (which a signal handler may call, so the copy path is async-signal-safe),
+ * (which a signal handler may call, so the copy path must be safe there),
  * and from the extension's PyMem hooks through the API.  Every slow path
  * raises the thread's `busy` so that whatever it touches (a memcpy the
  * compiler emitted, the capture callback's reads) is not counted, and saves
@@ -31,28 +31,30 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "event_ring.h"
+#include "os.h"
 #include "ptr_table.h"
 
+/* Owner: its own thread (recorder.h). */
 __thread ts_mem_tls_t _ts_tls __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
-/* Kernel thread id of this thread, 0 = not yet asked.  Own thread only;
- * reset in the fork child. */
+/* Kernel thread id of this thread, 0 = not yet asked.  Owner: its own
+ * thread; reset by the fork child handler. */
 static __thread __attribute__((tls_model("initial-exec"))) uint32_t cached_tid;
 
-_Alignas(64) ts_ctl_t _ts_ctl; /* see recorder.h */
+/* Owner: see their declarations in recorder.h. */
+_Alignas(64) ts_ctl_t _ts_ctl;
 _Alignas(4096) _Atomic uint8_t _ts_filter[1 << TS_MEM_FILTER_BITS];
 
-/* Settings, written by configure() while stopped; read by the slow paths. */
+/* Settings.  Owner: configure() writes them while stopped; read by the slow
+ * paths. */
 static _Atomic uint64_t alloc_mean;
 static _Atomic uint64_t copy_mean;
 static _Atomic(ts_mem_capture_fn) capture_fn;
 
-/* Last generation handed out; start() and the fork child bump it. */
+/* Last generation handed out.  Owner: start() and the fork child bump it. */
 static _Atomic uint32_t last_gen;
 
 typedef struct region {
@@ -61,13 +63,18 @@ typedef struct region {
 } region_t;
 
 /* The mapping; NULL until the first configure() publishes it (release),
- * after setting up table and ring.  region_claimed elects that configure. */
+ * after setting up table and ring.  region_claimed elects that configure.
+ * Owner: that configure() (and the fork child handler, which maps over it);
+ * read by every slow path. */
 static _Atomic(region_t *) region;
 static _Atomic int region_claimed;
-static ts_ptable_t table; /* points into region; set by its publisher */
-static ts_evring_t ring;  /* ditto; head written by producers, tail by the drain */
+/* Owner: region's publisher sets them up; the table is then changed by any
+ * thread with CAS; the ring's head by producers, its tail by the drain. */
+static ts_ptable_t table;
+static ts_evring_t ring;
 
-/* Running totals; any thread adds, counters() reads, fork child zeroes. */
+/* Running totals.  Owner: any thread adds, counters() reads, the fork child
+ * zeroes them. */
 static _Alignas(64) struct {
     _Atomic uint64_t events;
     _Atomic uint64_t dropped_events;
@@ -79,16 +86,14 @@ static uint32_t
 current_tid(void)
 {
     if (cached_tid == 0)
-        cached_tid = (uint32_t)syscall(SYS_gettid);
+        cached_tid = (uint32_t)ts_os_thread_id();
     return cached_tid;
 }
 
 static uint64_t
 now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    return ts_os_clock_ns(CLOCK_MONOTONIC);
 }
 
 static void
@@ -328,12 +333,6 @@ _ts_rec_counters(ts_mem_counters_t *out)
     out->dropped_events = atomic_load_explicit(&totals.dropped_events, memory_order_relaxed);
     out->table_full = atomic_load_explicit(&totals.table_full, memory_order_relaxed);
     out->sampled_live = live > 0 ? (uint64_t)live : 0;
-}
-
-ts_mem_capture_fn
-_ts_rec_capture(void)
-{
-    return atomic_load_explicit(&capture_fn, memory_order_acquire);
 }
 
 /* pthread_atfork child handler.  The child has one thread (this one), so

@@ -1,4 +1,4 @@
-/* recorder.h -- what happens to a counted allocation, free or copy: the
+/* recorder.h -- owns what happens to a counted allocation, free or copy: the
  * per-thread countdowns, the shared control word, and the slow paths that
  * weigh a sample, remember its pointer and push its event.
  *
@@ -20,8 +20,8 @@
 
 /* The calling thread's state (mem_protocol.h).  Initial-exec TLS: a fixed
  * offset from the thread pointer, no __tls_get_addr, no lazy allocation, so
- * it is safe in malloc and in signal handlers.  Own thread only (plus the
- * extension's hooks on that same thread). */
+ * it may be used in malloc and in signal handlers.  Owner: its own thread
+ * (the preload's hooks and the extension's hooks on that same thread). */
 extern __thread ts_mem_tls_t _ts_tls
     __attribute__((tls_model("initial-exec"), visibility("hidden")));
 
@@ -39,11 +39,12 @@ typedef struct ts_ctl {
     _Atomic uint64_t alloc_exact_min;
 } ts_ctl_t;
 
+/* Owner: the fields' comments above. */
 extern ts_ctl_t _ts_ctl;
 
 /* The counting filter of mem_protocol.h: per hash bucket, how many
- * remembered pointers (255 = saturated, never decremented again).  Updated
- * with CAS by the recorder; read by free() and by the extension. */
+ * remembered pointers (255 = saturated, never decremented again).  Owner:
+ * the recorder updates it with CAS; read by free() and by the extension. */
 extern _Atomic uint8_t _ts_filter[1 << TS_MEM_FILTER_BITS];
 
 /* Slow paths.  All save and restore errno and run with busy > 0. */
@@ -58,11 +59,12 @@ void _ts_rec_redraw(ts_mem_tls_t *t, uint32_t gen);
 void _ts_rec_alloc(ts_mem_tls_t *t, void *p, size_t size, int python);
 
 /* p is about to be freed and its filter byte is nonzero: if p was sampled,
- * forget it and push FREE.  Called from free; async-signal-safe. */
+ * forget it and push FREE.  Called from free.  Async-signal-safe. */
 void _ts_rec_free(void *p);
 
 /* A copy whose countdown crossed zero (n already subtracted): push COPY.
- * Async-signal-safe (memcpy is, so a signal handler may get here). */
+ * A signal handler may get here (memcpy is allowed in one).
+ * Async-signal-safe. */
 void _ts_rec_copy(ts_mem_tls_t *t, size_t n);
 
 /* Fills e->frames / n_frames / birth from the capture callback, or the
@@ -79,10 +81,9 @@ void _ts_rec_stop(void);
 const ts_mem_event_t *_ts_rec_peek(void);
 void _ts_rec_pop(void);
 void _ts_rec_counters(ts_mem_counters_t *out);
-ts_mem_capture_fn _ts_rec_capture(void);
 
 /* Whether counting is on.  The first test of every hook.  Called from
- * malloc; async-signal-safe. */
+ * malloc.  Async-signal-safe. */
 static inline int
 _ts_counting(void)
 {

@@ -14,6 +14,7 @@
  * Python frames, and marks such events birth = 1.  With counting off, or no
  * frames to pass, pthread_create is a pure pass-through.
  */
+#define TS_HOOKS_HOME_THREAD_BIRTH 1 /* hooks.h: the alias defined here */
 #include <errno.h>
 #include <pthread.h>
 
@@ -90,4 +91,7 @@ pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(voi
     return rc;
 }
 
-TS_HOOK_ALIAS(pthread_create);
+/* _ts_hook_pthread_create (hooks.def, home THREAD_BIRTH). */
+#define TS_HOOK TS_HOOK_ALIAS_IF_HERE
+#include "hooks.def"
+#undef TS_HOOK

@@ -35,8 +35,7 @@ ts_late_copy(void *dst, const void *src, size_t n)
 __attribute__((visibility("default"))) void *
 ts_late_next(const char *name)
 {
-    void *found = dlsym(RTLD_NEXT, name);
-    __asm__ volatile("" : : "r"(found) : "memory");
+    void *volatile found = dlsym(RTLD_NEXT, name); /* volatile: no tail call */
     return found;
 }
 
@@ -44,8 +43,7 @@ ts_late_next(const char *name)
 __attribute__((visibility("default"))) void *
 ts_late_default(const char *name)
 {
-    void *found = dlsym(RTLD_DEFAULT, name);
-    __asm__ volatile("" : : "r"(found) : "memory");
+    void *volatile found = dlsym(RTLD_DEFAULT, name); /* volatile: no tail call */
     return found;
 }
 

@@ -6,8 +6,9 @@
 #   tests/preload/run.sh --sanitize   unit tests only, under ASan+UBSan (the
 #                                     sanitizers interpose malloc themselves)
 # The unit tests compile the pure parts (byte sampler, pointer table, event
-# ring) without any interposition, like tests/c/run.sh does for
-# native/base and native/profile.  Build outputs go to tests/c/bin/ (git-ignored).
+# ring) and the OS seam (native/base/os.h) without any interposition, like
+# tests/c/run.sh does for native/base and native/profile.  Build outputs go
+# to tests/c/bin/ (git-ignored).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -44,8 +45,8 @@ check() {
 
 pure=("$root"/native/preload/byte_sampler.c "$root"/native/preload/ptr_table.c
       "$root"/native/preload/event_ring.c "$root"/native/base/*.c)
-for t in test_byte_sampler test_ptr_table test_event_ring; do
-    "$cc" "${flags[@]}" "$here/$t.c" "${pure[@]}" -o "$out/$t" -lm -lpthread
+for t in test_byte_sampler test_ptr_table test_event_ring test_os; do
+    "$cc" "${flags[@]}" "$here/$t.c" "${pure[@]}" -o "$out/$t" -lm -lpthread -lrt
     if ! log="$("$out/$t" 2>&1)"; then status=1; fi
     tally "$t" "$log"
 done
@@ -57,13 +58,25 @@ if [[ "$mode" != "--sanitize" ]]; then
     "$cc" -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -fvisibility=hidden \
         -fno-builtin -fno-tree-loop-distribute-patterns -fPIC -ftls-model=initial-exec \
         -U_FORTIFY_SOURCE -I"$root/native/base" -I"$root/native/preload" -shared \
-        -o "$lib" "$root"/native/preload/*.c "$root/native/base/rng.c" \
+        -o "$lib" "$root"/native/preload/*.c "$root/native/base/os_linux.c" \
+        "$root/native/base/rng.c" \
         -Wl,--version-script="$root/native/preload/exports.map" -ldl -lpthread
 
+    # Expected exports: the EXPORT entries of hooks.def plus the API entry
+    # point; both the version script and the built library must say so.
+    listing='#define TS_HOOK(name, ret, params, real, export, home) export name'
+    expected="$(printf '%s\n' "$listing" '#include "hooks.def"' \
+        | "$cc" -E -P -I"$root/native/preload" - | awk '$1 == "EXPORT" {print $2}';
+        echo triscope_preload_api)"
+    expected="$(echo "$expected" | sort | tr '\n' ' ')"
+    mapped="$(sed -n '/global:/,/local:/p' "$root/native/preload/exports.map" | tr ';' '\n' \
+        | sed 's/global://; s/local://' | awk 'NF {print $1}' | sort | tr '\n' ' ')"
     exported="$(nm -D --defined-only "$lib" | awk '{print $3}' | sort | tr '\n' ' ')"
-    expected="__memcpy_chk __memmove_chk aligned_alloc calloc free malloc malloc_usable_size memalign memcpy memmove posix_memalign pthread_create pvalloc realloc reallocarray triscope_preload_api valloc "
+    check "hooks.def lists symbols" [ "$(echo $expected | wc -w)" -gt 10 ]
+    check "exports.map matches hooks.def" [ "$mapped" == "$expected" ]
+    [[ "$mapped" == "$expected" ]] || echo "  exports.map: $mapped"$'\n'"  hooks.def:   $expected"
     check "exports exactly the interposed symbols" [ "$exported" == "$expected" ]
-    [[ "$exported" == "$expected" ]] || echo "  exported: $exported"
+    [[ "$exported" == "$expected" ]] || echo "  exported: $exported"$'\n'"  expected: $expected"
     check "does not link libpython" bash -c "! ldd '$lib' | grep -q libpython"
 
     # Interposition tests proper.

@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arch.h"
 #include "check.h"
 #include "mem_protocol.h"
+#include "os.h"
 
 static const ts_mem_api_t *api; /* main thread sets once */
 
@@ -50,7 +50,7 @@ fake_capture(ts_frame_t *out, int max)
 static ts_mem_tls_t *
 my_tls(void)
 {
-    return (ts_mem_tls_t *)((char *)ts_thread_pointer() + api->tls_offset());
+    return (ts_mem_tls_t *)((char *)ts_os_thread_pointer() + api->tls_offset());
 }
 
 /* What the drain saw.  Main thread only. */
