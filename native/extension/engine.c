@@ -46,6 +46,7 @@
 #include "resolve.h"
 #include "sampler.h"
 #include "session_control.h"
+#include "session_state.h"
 
 /* Owner: the GIL holder (start/stop/pause callers and the drain thread). */
 static ts_session_state_t state = TS_SESSION_UNCONFIGURED;
@@ -85,12 +86,6 @@ ts_engine_configure(ts_engine_config_t *cfg, ts_error_t *err)
     memset(&cfg->filter, 0, sizeof cfg->filter);
     state = next;
     return 0;
-}
-
-ts_session_state_t
-ts_engine_state(void)
-{
-    return state;
 }
 
 int

@@ -3,7 +3,7 @@
  *
  * One session per process at a time.  Every function here runs on a Python
  * thread with the GIL held (the drain thread included, which takes the GIL
- * for each pass); none is async-signal-safe.  Functions that can fail
+ * for each pass); none may run in a signal handler.  Functions that can fail
  * return 0 or -1 with *err filled (ts_error.h) and never set a Python
  * exception; the binding (module.c) raises.  Events that do nothing in the
  * current state (stop while stopped, pause while paused) are ignored, as
@@ -16,7 +16,6 @@
 
 #include "file_filter.h"
 #include "profile_model.h"
-#include "session_state.h"
 #include "ts_error.h"
 
 typedef struct ts_engine_config {
@@ -40,12 +39,9 @@ typedef struct ts_engine_counters {
 } ts_engine_counters_t;
 
 /* Replaces the configuration (takes ownership of cfg->filter, also on
- * failure).  Refused (TS_ERR_STATE) while RUNNING or PAUSED.  Not
- * async-signal-safe. */
+ * failure).  Refused (TS_ERR_STATE) while RUNNING or PAUSED.
+ * Not async-signal-safe. */
 int ts_engine_configure(ts_engine_config_t *cfg, ts_error_t *err);
-
-/* The session's state. */
-ts_session_state_t ts_engine_state(void);
 
 /* 1 while RUNNING or PAUSED (the session and its drain thread exist). */
 int ts_engine_running(void);

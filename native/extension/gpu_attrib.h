@@ -14,7 +14,7 @@
  * signal handler.
  *
  * Owns whether this session opened NVML and when it last polled.  Drain
- * only, GIL held; everything here is Not async-signal-safe.
+ * only, GIL held.
  */
 #ifndef TRISCOPE_GPU_ATTRIB_H
 #define TRISCOPE_GPU_ATTRIB_H
@@ -23,22 +23,24 @@
 
 /* Opens NVML for the session.  Returns 1 if it found GPUs (then passes
  * poll them), else 0.  Call ts_gpu_attrib_restart_clock() before the first
- * pass. */
+ * pass.  Not async-signal-safe. */
 int ts_gpu_attrib_open(void);
 
-/* The next poll is due 200 ms from now (start, unpause). */
+/* The next poll is due 200 ms from now (start, unpause).
+ * Not async-signal-safe. */
 void ts_gpu_attrib_restart_clock(void);
 
 /* Polls when due and charges the running threads' lines; `owner` is the
  * thread state that started the session.  Call after the registry's pass
- * (registry.h): live slots are the threads seen now. */
+ * (registry.h): live slots are the threads seen now.
+ * Not async-signal-safe. */
 void ts_gpu_attrib_poll(PyThreadState *owner);
 
-/* Shuts NVML down if this session opened it. */
+/* Shuts NVML down if this session opened it.  Not async-signal-safe. */
 void ts_gpu_attrib_close(void);
 
 /* In a fork child: the parent's NVML session is not the child's; forget it
- * without calling NVML. */
+ * without calling NVML.  Not async-signal-safe. */
 void ts_gpu_attrib_after_fork_child(void);
 
 #endif

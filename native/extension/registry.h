@@ -13,7 +13,7 @@
  * first); it tells the registry with ts_registry_forget().
  *
  * Owner: the drain (the drain thread, or the thread that starts, pauses or
- * stops the engine), always under the GIL.  Not async-signal-safe.
+ * stops the engine), always under the GIL.
  */
 #ifndef TRISCOPE_REGISTRY_H
 #define TRISCOPE_REGISTRY_H
@@ -27,19 +27,23 @@
  * registered, and marks every registered one as live in this pass.
  * initial: the threads are charged from now on (start, unpause); otherwise
  * a new thread is charged from its first instruction.  Returns how many
- * threads it registered. */
+ * threads it registered.  Not async-signal-safe. */
 int ts_registry_sync(PyThreadState *any, const void *skip, int initial);
 
-/* 1 if slot s is active and its thread was seen by the latest pass. */
+/* 1 if slot s is active and its thread was seen by the latest pass.
+ * Not async-signal-safe. */
 int ts_registry_live(const ts_thread_slot_t *s);
 
-/* Forgets the thread of slot s (the slot is being retired). */
+/* Forgets the thread of slot s (the slot is being retired).
+ * Not async-signal-safe. */
 void ts_registry_forget(const ts_thread_slot_t *s);
 
-/* Forgets every thread (every slot is being retired). */
+/* Forgets every thread (every slot is being retired).
+ * Not async-signal-safe. */
 void ts_registry_clear(void);
 
-/* In a fork child: drops the parent's index without releasing it. */
+/* In a fork child: drops the parent's index without releasing it.
+ * Not async-signal-safe. */
 void ts_registry_after_fork_child(void);
 
 #endif

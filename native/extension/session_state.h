@@ -67,7 +67,7 @@ typedef enum ts_session_event {
 /* What `event` does in `state`: returns 1 and sets *next when the event
  * applies (next may equal state), 0 when it is ignored in that state
  * (nothing to do), or -1 with *err filled (TS_ERR_STATE) when it is
- * refused.  Not async-signal-safe (formats the error). */
+ * refused.  Not async-signal-safe. */
 int ts_session_step(ts_session_state_t state, ts_session_event_t event,
                     ts_session_state_t *next, ts_error_t *err);
 
