@@ -84,7 +84,7 @@ write_report_py(PyObject *self, PyObject *args, PyObject *kw)
         || ts_model_set_string(&m->entrypoint_dir, entry_dir) < 0
         || ts_model_set_string(&m->python_version, pyver) < 0
         || ts_model_set_string(&m->triscope_version, version) < 0
-        || ts_model_set_args(m, argv_c, argc) < 0 || ts_engine_build_model(m) < 0) {
+        || ts_model_set_args(m, argv_c, argc) < 0 || ts_engine_build_model(m, NULL) < 0) {
         PyErr_NoMemory();
         goto done;
     }

@@ -1,4 +1,6 @@
-/* drain_thread.c -- see drain_thread.h. */
+/* drain_thread.c -- the drain thread and the SIGTERM hand-off (see
+ * drain_thread.h).  Owns the thread, its wake-up pipe, the pass function it
+ * runs, the SIGTERM handler and its Python callback. */
 #include "drain_thread.h"
 
 #include <errno.h>
@@ -13,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "mem_hooks.h"
 #include "os.h"
 #include "rng.h"
@@ -21,20 +22,47 @@
 #define WAKE_STOP 'S'
 #define WAKE_TERM 'T'
 
-/* Wake-up pipe: created by start (GIL), read by the drain thread, written by
- * stop and by the SIGTERM handler (async-signal-safe write). */
+/* Owner: created by start (GIL holder), read by the drain thread, written
+ * by stop and by the SIGTERM handler (one-byte writes). */
 static int wake_fds[2] = {-1, -1};
-static pthread_t thread;             /* valid while thread_alive; GIL holder */
-static int thread_alive;             /* GIL holder */
-static _Atomic int stop_requested;   /* any thread */
-static _Atomic(const void *) drain_tstate; /* written by the drain thread */
-static _Atomic pid_t drain_tid;      /* kernel id of the drain thread; written by it */
-static uint64_t interval_ns;         /* immutable while the thread runs */
+/* Owner: the GIL holder (start, stop, fork hooks). */
+static pthread_t thread;             /* valid while thread_alive */
+static int thread_alive;
+/* Owner: written by stop (any thread), read by the drain thread. */
+static _Atomic int stop_requested;
+/* Owner: the drain thread writes them; any thread reads. */
+static _Atomic(const void *) drain_tstate; /* its thread state */
+static _Atomic pid_t drain_tid;            /* its kernel thread id */
+/* Owner: start (GIL holder) writes them before the thread exists; the
+ * thread reads them (immutable while it runs). */
+static uint64_t interval_ns;
+static ts_drain_pass_fn pass_fn;
+/* Owner: watch_sigterm (GIL holder) writes them; the SIGTERM handler reads
+ * watched_pid, the drain thread calls term_callback (GIL held). */
 static pid_t watched_pid;            /* the process whose SIGTERM we handle */
-static PyObject *term_callback;      /* strong ref; GIL holder */
-static int sigterm_installed;        /* GIL holder */
+static PyObject *term_callback;      /* strong reference */
+static int sigterm_installed;
 
-/* The SIGTERM handler.  Async-signal-safe: getpid, write, sigaction, kill. */
+/* Gives `signo` back its default action.  Async-signal-safe. */
+static void
+restore_default(int signo)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(signo, &dfl, NULL);
+}
+
+/* Ends the process by `signo`'s default action, as if nobody had handled
+ * it.  Async-signal-safe. */
+static void
+die_by_default(int signo)
+{
+    restore_default(signo);
+    kill(getpid(), signo); /* delivered to a thread that does not block it */
+}
+
+/* The SIGTERM handler (getpid, write, sigaction, kill).  Async-signal-safe. */
 static void
 on_sigterm(int signo)
 {
@@ -46,15 +74,13 @@ on_sigterm(int signo)
     }
     /* Not our process (a fork child), or no drain thread: act as if we were
      * never here. */
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigaction(signo, &dfl, NULL);
-    kill(getpid(), signo);
+    die_by_default(signo);
 out:
     errno = saved_errno;
 }
 
+/* Runs the SIGTERM callback, then ends the process.  Drain thread, GIL
+ * held.  Not async-signal-safe. */
 static void
 run_terminate(void)
 {
@@ -69,13 +95,8 @@ run_terminate(void)
         Py_XDECREF(r);
     }
     ts_drain_unwatch_sigterm();
-    if (!die)
-        return;
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigaction(SIGTERM, &dfl, NULL);
-    kill(getpid(), SIGTERM); /* delivered to a thread that does not block it */
+    if (die)
+        die_by_default(SIGTERM);
 }
 
 static void *
@@ -109,7 +130,7 @@ drain_main(void *arg)
         if (terminate)
             run_terminate();
         else
-            ts_engine_drain();
+            pass_fn();
         self = PyEval_SaveThread();
     }
     PyEval_RestoreThread(self);
@@ -135,23 +156,23 @@ wait_until_reaped(pid_t tid)
 }
 
 int
-ts_drain_thread_start(uint64_t ns)
+ts_drain_thread_start(uint64_t ns, ts_drain_pass_fn pass, ts_error_t *err)
 {
     if (thread_alive)
         return 0;
     if (wake_fds[0] < 0 && pipe2(wake_fds, O_CLOEXEC | O_NONBLOCK) < 0)
-        return -1;
+        return ts_error_set(err, TS_ERR_OS, errno, "cannot create the drain thread's pipe: %s",
+                            strerror(errno));
     interval_ns = ns;
+    pass_fn = pass;
     atomic_store(&stop_requested, 0);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     int rc = pthread_create(&thread, NULL, drain_main, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
-        errno = rc;
-        return -1;
-    }
+    if (rc != 0)
+        return ts_error_set(err, TS_ERR_OS, rc, "cannot start the drain thread: %s", strerror(rc));
     thread_alive = 1;
     return 0;
 }
@@ -187,12 +208,19 @@ ts_drain_thread_stop(void)
     thread_alive = 0;
 }
 
+/* Fills *err from errno after a failed sigaction. */
+static int
+sigaction_failed(ts_error_t *err)
+{
+    return ts_error_set(err, TS_ERR_OS, errno, "cannot handle SIGTERM: %s", strerror(errno));
+}
+
 int
-ts_drain_watch_sigterm(PyObject *callback)
+ts_drain_watch_sigterm(PyObject *callback, ts_error_t *err)
 {
     struct sigaction current;
     if (sigaction(SIGTERM, NULL, &current) < 0)
-        return -1;
+        return sigaction_failed(err);
     if (current.sa_handler != SIG_DFL && current.sa_handler != on_sigterm)
         return 0; /* the program handles SIGTERM itself: leave it alone */
     Py_XINCREF(callback);
@@ -204,7 +232,7 @@ ts_drain_watch_sigterm(PyObject *callback)
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGTERM, &sa, NULL) < 0)
-        return -1;
+        return sigaction_failed(err);
     sigterm_installed = 1;
     return 0;
 }
@@ -214,12 +242,8 @@ ts_drain_unwatch_sigterm(void)
 {
     struct sigaction current;
     if (sigterm_installed && sigaction(SIGTERM, NULL, &current) == 0
-        && current.sa_handler == on_sigterm) {
-        struct sigaction dfl;
-        memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
-        sigaction(SIGTERM, &dfl, NULL);
-    }
+        && current.sa_handler == on_sigterm)
+        restore_default(SIGTERM);
     sigterm_installed = 0;
 }
 

@@ -1,28 +1,31 @@
-/* engine.h -- the profiling session: configuration, start, drain, stop.
+/* engine.h -- the profiling session: its one state (session_state.h),
+ * configuration, start, pause, stop, the drain pass and fork handling.
  *
- * One session per process at a time.  start() and stop() run on a Python
- * thread with the GIL held; the periodic drain runs on the drain thread
- * (drain_thread.h), which takes the GIL for each pass.  All engine state is
- * owned by whoever holds the GIL, except what sampler.h documents as
- * handler-owned.
+ * One session per process at a time.  Every function here runs on a Python
+ * thread with the GIL held (the drain thread included, which takes the GIL
+ * for each pass); none may run in a signal handler.  Functions that can fail
+ * return 0 or -1 with *err filled (ts_error.h) and never set a Python
+ * exception; the binding (module.c) raises.  Events that do nothing in the
+ * current state (stop while stopped, pause while paused) are ignored, as
+ * the transition table says.
  */
 #ifndef TRISCOPE_ENGINE_H
 #define TRISCOPE_ENGINE_H
 
-#include <Python.h>
 #include <stdint.h>
 
 #include "file_filter.h"
 #include "profile_model.h"
+#include "ts_error.h"
 
 typedef struct ts_engine_config {
     uint64_t interval_ns;    /* mean CPU sampling interval */
     int virtual_time;        /* 1: no system (off-CPU) time */
-    int signo;               /* the sampling signal */
+    int signo;               /* the sampling signal (0: the default) */
     ts_filter_t filter;      /* which files are shown */
     int memory;              /* 1: memory and copy profiling (needs the preload) */
-    uint64_t alloc_sample_bytes; /* mean bytes between allocation samples */
-    uint64_t copy_sample_bytes;  /* mean bytes between copy samples */
+    uint64_t alloc_sample_bytes; /* mean bytes between allocation samples (> 0) */
+    uint64_t copy_sample_bytes;  /* mean bytes between copy samples (> 0) */
     int gpu;                 /* 1: poll NVIDIA GPUs through NVML (gpu_nvml.h) */
 } ts_engine_config_t;
 
@@ -35,47 +38,57 @@ typedef struct ts_engine_counters {
     double elapsed_s;        /* profiled wall time (so far, or final) */
 } ts_engine_counters_t;
 
-/* Replaces the configuration (takes ownership of cfg->filter).  Only while
- * stopped.  Returns 0 or -1 with a Python exception set. */
-int ts_engine_configure(ts_engine_config_t *cfg);
+/* Replaces the configuration (takes ownership of cfg->filter, also on
+ * failure).  Refused (TS_ERR_STATE) while RUNNING or PAUSED.
+ * Not async-signal-safe. */
+int ts_engine_configure(ts_engine_config_t *cfg, ts_error_t *err);
 
-/* 1 if memory profiling is running (the preload library is present). */
-int ts_engine_memory(void);
-
-/* Starts sampling every Python thread of the caller's interpreter.  GIL
- * held.  Returns 0 or -1 with a Python exception set. */
-int ts_engine_start(void);
-
-/* Starts sampling again after stop(), adding to the statistics gathered so
- * far (the first call starts a session).  GIL held.  Returns 0 or -1. */
-int ts_engine_resume(void);
-
-/* Suspends sampling in place: the session, the drain thread and the
- * statistics stay; timers and memory counting stop, and time until
- * unpause() is not profiled.  GIL held (any thread, the drain included). */
-void ts_engine_pause(void);
-void ts_engine_unpause(void);
-
-/* 1 while running but paused. */
-int ts_engine_paused(void);
-
-/* Stops sampling and drains everything.  GIL held.  Safe to call twice and
- * from the drain thread itself (then it does not join it). */
-void ts_engine_stop(void);
-
-/* 1 while sampling. */
+/* 1 while RUNNING or PAUSED (the session and its drain thread exist). */
 int ts_engine_running(void);
 
-/* One drain pass: threads, rings, off-CPU time.  GIL held. */
-void ts_engine_drain(void);
+/* 1 while PAUSED. */
+int ts_engine_paused(void);
 
-/* Fills a model from the statistics gathered so far.  Returns 0 or -1. */
-int ts_engine_build_model(ts_model_t *m);
+/* 1 if this session profiles memory (the preload library is present);
+ * stays set after stop, for the report. */
+int ts_engine_memory(void);
 
+/* Starts a fresh session sampling every Python thread of the caller's
+ * interpreter, forgetting the previous statistics.  Refused before
+ * configure; ignored while RUNNING or PAUSED.  TS_ERR_STATE also when this
+ * interpreter cannot be profiled or the sampling signal cannot be taken;
+ * TS_ERR_OS when the drain thread cannot start.  Not async-signal-safe. */
+int ts_engine_start(ts_error_t *err);
+
+/* As start, but from STOPPED adds to the statistics gathered so far.
+ * Not async-signal-safe. */
+int ts_engine_resume(ts_error_t *err);
+
+/* RUNNING -> PAUSED: timers and memory counting stop, the session, the
+ * drain thread and the statistics stay, and time until unpause is not
+ * profiled.  Any Python thread, the drain thread included.
+ * Not async-signal-safe. */
+void ts_engine_pause(void);
+
+/* PAUSED -> RUNNING: threads are registered afresh, charged from now.
+ * Not async-signal-safe. */
+void ts_engine_unpause(void);
+
+/* RUNNING or PAUSED -> STOPPED: stops sampling and drains everything.  Also
+ * from the drain thread itself (then it does not join it).
+ * Not async-signal-safe. */
+void ts_engine_stop(void);
+
+/* Fills a model from the statistics gathered so far (TS_ERR_NOMEM).
+ * Not async-signal-safe. */
+int ts_engine_build_model(ts_model_t *m, ts_error_t *err);
+
+/* The counters so far.  Not async-signal-safe. */
 ts_engine_counters_t ts_engine_counters(void);
 
 /* Fork hooks (os.register_at_fork): the drain thread must not exist across
- * fork, and a child starts with no profile. */
+ * fork, and a child starts with no statistics (state: fork child).
+ * Not async-signal-safe. */
 void ts_engine_before_fork(void);
 void ts_engine_after_fork_parent(void);
 void ts_engine_after_fork_child(void);

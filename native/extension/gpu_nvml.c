@@ -1,4 +1,6 @@
-/* gpu_nvml.c -- see gpu_nvml.h.
+/* gpu_nvml.c -- NVML reached at run time (see gpu_nvml.h).  Owns the
+ * loaded library, its function table, the visible devices, the poll
+ * buffers and the mode reported.
  *
  * Design.  NVML is reached through a table of function pointers filled by
  * dlsym, with the few struct layouts it needs declared here (from the NVML
@@ -66,8 +68,8 @@ typedef struct gpu_device {
     unsigned long long last_util_us; /* when it was sampled */
 } gpu_device_t;
 
-/* All of the following are owned by the GIL holder (engine start, the
- * drain, engine stop). */
+/* Owner: the GIL holder (engine start, the drain, engine stop); all of
+ * the following. */
 static void *library;                    /* dlopen handle, kept once loaded */
 static nvml_api_t api;
 static int initialised;                  /* nvmlInit succeeded, not shut down */

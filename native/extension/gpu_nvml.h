@@ -29,24 +29,26 @@ typedef struct ts_gpu_reading {
 
 /* Loads and initialises NVML and finds the visible devices.  Returns the
  * number of devices (0: none, or NVML missing or failing; see
- * ts_gpu_mode()).  Idempotent until ts_gpu_close(). */
+ * ts_gpu_mode()).  Idempotent until ts_gpu_close().  Not async-signal-safe. */
 int ts_gpu_open(void);
 
-/* One poll.  Returns 1 and fills r, or 0 if nothing could be read. */
+/* One poll.  Returns 1 and fills r, or 0 if nothing could be read.
+ * Not async-signal-safe. */
 int ts_gpu_poll(ts_gpu_reading_t *r);
 
-/* The first visible device's name ("" if none). */
+/* The first visible device's name ("" if none).  Not async-signal-safe. */
 const char *ts_gpu_device_name(void);
 
 /* "per-process", "device", "absent" or "unreadable" (before any open:
- * "absent"). */
+ * "absent").  Not async-signal-safe. */
 const char *ts_gpu_mode(void);
 
 /* Shuts NVML down (the library stays loaded).  Keeps the device name and
- * mode for the report. */
+ * mode for the report.  Not async-signal-safe. */
 void ts_gpu_close(void);
 
-/* In a fork child: forget the parent's NVML session without calling NVML. */
+/* In a fork child: forget the parent's NVML session without calling NVML.
+ * Not async-signal-safe. */
 void ts_gpu_forget(void);
 
 #endif

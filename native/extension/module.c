@@ -1,6 +1,11 @@
-/* module.c -- the triscope._native binding: argument parsing and error
- * conversion only.  The work is done in engine.c (sampling), aggregate.c
- * (statistics) and native/profile/report_*.c (writers). */
+/* module.c -- the triscope._native binding: owns the module object and the
+ * engine's Python functions (configure, start, stop, pause, the control
+ * channel, SIGTERM and fork hooks); the report and merge functions are
+ * binding_report.c's and binding_merge.c's.  Argument parsing and error
+ * conversion only: the work is done in engine.c (the session),
+ * aggregate.c (statistics) and native/profile/report_*.c (writers).  The
+ * engine's errors (ts_error_t) become Python exceptions here, in
+ * raise_error(). */
 #include <Python.h>
 
 #include <errno.h>
@@ -20,25 +25,56 @@
 #include "report.h"
 #include "sampler.h"
 #include "session_control.h"
+#include "ts_error.h"
+
+/* Raises the Python exception for an engine error, by kind:
+ *   TS_ERR_STATE    RuntimeError("triscope: <message>")
+ *   TS_ERR_INVALID  ValueError(<message>)
+ *   TS_ERR_FORMAT   ValueError(<message>)
+ *   TS_ERR_NOMEM    MemoryError
+ *   TS_ERR_OS       OSError from the error's errno (its strerror text)
+ * Returns NULL, for `return raise_error(&err);`. */
+static PyObject *
+raise_error(const ts_error_t *err)
+{
+    switch (err->kind) {
+    case TS_ERR_NOMEM:
+        return PyErr_NoMemory();
+    case TS_ERR_OS:
+        errno = err->sys_errno;
+        return PyErr_SetFromErrno(PyExc_OSError);
+    case TS_ERR_INVALID:
+    case TS_ERR_FORMAT:
+        PyErr_SetString(PyExc_ValueError, err->message);
+        return NULL;
+    case TS_ERR_STATE:
+    case TS_ERR_NONE:
+        break;
+    }
+    PyErr_Format(PyExc_RuntimeError, "triscope: %s", err->message);
+    return NULL;
+}
 
 static PyObject *
 configure_py(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
+    /* The sampling rates have no default here: src/triscope/options.py is
+     * their one source. */
     static char *names[] = {"interval", "virtual_time", "root", "profile_all", "only",
                             "exclude", "library_dirs", "never_dirs", "call_opcodes",
-                            "signo", "memory", "alloc_sample_bytes", "copy_sample_bytes",
+                            "alloc_sample_bytes", "copy_sample_bytes", "signo", "memory",
                             "gpu", NULL};
     double interval;
     int virtual_time, profile_all, signo = 0, memory = 0, gpu = 0;
-    unsigned long long alloc_bytes = 512 * 1024, copy_bytes = 2 * 1024 * 1024;
+    unsigned long long alloc_bytes, copy_bytes;
     const char *root, *only, *exclude;
     PyObject *library, *never;
     Py_buffer opcodes;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "dpspzzOOy*|ipKKp", names, &interval,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "dpspzzOOy*KK|ipp", names, &interval,
                                      &virtual_time, &root, &profile_all, &only, &exclude,
-                                     &library, &never, &opcodes, &signo, &memory, &alloc_bytes,
-                                     &copy_bytes, &gpu))
+                                     &library, &never, &opcodes, &alloc_bytes, &copy_bytes,
+                                     &signo, &memory, &gpu))
         return NULL;
     PyObject *keep_lib = NULL, *keep_never = NULL, *result = NULL;
     const char **lib = NULL, **nev = NULL;
@@ -62,8 +98,11 @@ configure_py(PyObject *self, PyObject *args, PyObject *kw)
         goto done;
     }
     ts_sampler_set_call_opcodes(opcodes.buf, (int)opcodes.len);
-    if (ts_engine_configure(&cfg) < 0)
+    ts_error_t err = {0};
+    if (ts_engine_configure(&cfg, &err) < 0) {
+        raise_error(&err);
         goto done;
+    }
     Py_INCREF(Py_None);
     result = Py_None;
 done:
@@ -79,8 +118,9 @@ static PyObject *
 start_py(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
-    if (ts_engine_start() < 0)
-        return NULL;
+    ts_error_t err = {0};
+    if (ts_engine_start(&err) < 0)
+        return raise_error(&err);
     Py_RETURN_NONE;
 }
 
@@ -155,8 +195,9 @@ watch_sigterm_py(PyObject *self, PyObject *callback)
         PyErr_SetString(PyExc_TypeError, "callback must be callable");
         return NULL;
     }
-    if (ts_drain_watch_sigterm(callback) < 0)
-        return PyErr_SetFromErrno(PyExc_OSError);
+    ts_error_t err = {0};
+    if (ts_drain_watch_sigterm(callback, &err) < 0)
+        return raise_error(&err);
     Py_RETURN_NONE;
 }
 
@@ -196,8 +237,9 @@ static PyObject *
 resume_py(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
-    if (ts_engine_resume() < 0)
-        return NULL;
+    ts_error_t err = {0};
+    if (ts_engine_resume(&err) < 0)
+        return raise_error(&err);
     Py_RETURN_NONE;
 }
 
@@ -231,8 +273,9 @@ watch_control_py(PyObject *self, PyObject *path)
     const char *p = NULL;
     if (path != Py_None && !(p = PyUnicode_AsUTF8(path)))
         return NULL;
-    if (ts_control_watch_file(p) < 0)
-        return NULL;
+    ts_error_t err = {0};
+    if (ts_control_watch_file(p, &err) < 0)
+        return raise_error(&err);
     Py_RETURN_NONE;
 }
 
@@ -242,11 +285,15 @@ set_periodic_py(PyObject *self, PyObject *args)
     (void)self;
     PyObject *callback;
     double seconds = 0;
-    if (!PyArg_ParseTuple(args, "O|d", &callback, &seconds) || ts_control_set_periodic(callback, seconds) < 0)
+    if (!PyArg_ParseTuple(args, "O|d", &callback, &seconds))
         return NULL;
+    ts_error_t err = {0};
+    if (ts_control_set_periodic(callback, seconds, &err) < 0)
+        return raise_error(&err);
     Py_RETURN_NONE;
 }
 
+/* Owner: immutable (read by the interpreter). */
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure_py, METH_VARARGS | METH_KEYWORDS,
      "Set the sampling interval, time mode and file filter (while stopped)."},
@@ -279,6 +326,7 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* Owner: the interpreter (module creation). */
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "triscope._native", "triscope's C sampling engine.", -1, methods,
     NULL, NULL, NULL, NULL,

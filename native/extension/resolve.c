@@ -1,4 +1,6 @@
-/* resolve.c -- see resolve.h. */
+/* resolve.c -- raw code pointers to files, functions and lines (see
+ * resolve.h).  Owns the strong references to every code object seen and
+ * the line cache. */
 #include "resolve.h"
 
 #include <Python.h>
@@ -15,7 +17,7 @@ typedef struct code_entry {
     ts_code_ref_t ref;
 } code_entry_t;
 
-/* Owned by the drain, under the GIL. */
+/* Owner: the drain, under the GIL. */
 static code_entry_t *codes;
 static size_t n_codes, cap_codes;
 static ts_hashmap_t code_index;  /* (code pointer, 0) -> index in codes */

@@ -25,13 +25,15 @@ typedef struct ts_code_ref {
 } ts_code_ref_t;
 
 /* Resolves the code object of a frame.  Returns 0 and fills *out, or -1 if
- * the pointer is not (or no longer) a live code object. */
+ * the pointer is not (or no longer) a live code object.
+ * Not async-signal-safe. */
 int ts_resolve_code(const ts_frame_t *frame, ts_code_ref_t *out);
 
-/* The line of a frame whose code resolved.  Returns >= 1. */
+/* The line of a frame whose code resolved.  Returns >= 1.
+ * Not async-signal-safe. */
 int ts_resolve_line(const ts_frame_t *frame);
 
-/* Drops every reference and cache entry.  GIL held. */
+/* Drops every reference and cache entry.  GIL held.  Not async-signal-safe. */
 void ts_resolve_reset(void);
 
 #endif

@@ -1,4 +1,6 @@
-/* session_control.c -- see session_control.h. */
+/* session_control.c -- the control file and the periodic profile (see
+ * session_control.h).  Owns the watched path, the content last applied and
+ * the periodic callback. */
 #include "session_control.h"
 
 #include <fcntl.h>
@@ -7,13 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "os.h"
 
 /* How often the control file is read: a request takes effect within this. */
 #define CONTROL_POLL_NS 50000000ULL
 
-/* All owned by the GIL holder. */
+/* Owner: the GIL holder (the binding sets them, the drain thread serves them). */
 static char *control_path;         /* malloc'd, or NULL */
 static char control_seen[8];       /* content last applied ("on", "off", "") */
 static uint64_t control_next_ns;   /* CLOCK_MONOTONIC of the next read */
@@ -38,28 +39,24 @@ read_control(char out[8])
 }
 
 int
-ts_control_watch_file(const char *path)
+ts_control_watch_file(const char *path, ts_error_t *err)
 {
     free(control_path);
     control_path = NULL;
     if (path == NULL)
         return 0;
-    if (!(control_path = strdup(path))) {
-        PyErr_NoMemory();
-        return -1;
-    }
+    if (!(control_path = strdup(path)))
+        return ts_error_set(err, TS_ERR_NOMEM, 0, "out of memory");
     read_control(control_seen);
     control_next_ns = 0;
     return 0;
 }
 
 int
-ts_control_set_periodic(PyObject *callback, double seconds)
+ts_control_set_periodic(PyObject *callback, double seconds, ts_error_t *err)
 {
-    if (callback != Py_None && (!PyCallable_Check(callback) || !(seconds > 0))) {
-        PyErr_SetString(PyExc_ValueError, "a callable and a positive period are needed");
-        return -1;
-    }
+    if (callback != Py_None && (!PyCallable_Check(callback) || !(seconds > 0)))
+        return ts_error_set(err, TS_ERR_INVALID, 0, "a callable and a positive period are needed");
     Py_CLEAR(periodic_cb);
     if (callback == Py_None)
         return 0;
@@ -71,7 +68,7 @@ ts_control_set_periodic(PyObject *callback, double seconds)
 }
 
 static void
-serve_control(uint64_t now)
+serve_control(uint64_t now, ts_control_switch_fn apply)
 {
     if (!control_path || now < control_next_ns)
         return;
@@ -82,9 +79,9 @@ serve_control(uint64_t now)
         return;
     memcpy(control_seen, want, sizeof control_seen);
     if (strcmp(want, "off") == 0)
-        ts_engine_pause();
+        apply(0);
     else if (strcmp(want, "on") == 0)
-        ts_engine_unpause();
+        apply(1);
 }
 
 static void
@@ -103,10 +100,10 @@ serve_periodic(uint64_t now)
 }
 
 void
-ts_control_tick(void)
+ts_control_tick(ts_control_switch_fn apply)
 {
     uint64_t now = ts_os_clock_ns(CLOCK_MONOTONIC);
-    serve_control(now);
+    serve_control(now, apply);
     serve_periodic(now);
 }
 
