@@ -5,8 +5,8 @@
  *   - by the rule of succession over its sampled allocations and matched
  *     frees, likelihood = 1 - (frees + 1) / (allocs - frees + 2) >= 0.95;
  *   - what it still holds at the end is at least 1 % of the peak footprint;
- *   - its live bytes rose over time (the second half of its timeline ends
- *     higher than the first half's average).
+ *   - its live bytes rose over time (its timeline has at least four points
+ *     and ends above 1.2 times the mean of its first half).
  * A line that allocates and frees (churn) fails the second test; a single
  * big allocation kept to the end fails it too (one sample cannot reach
  * 0.95); a growing container passes all four.

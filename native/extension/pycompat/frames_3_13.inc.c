@@ -2,7 +2,8 @@
  * thread state points at its current frame directly; f_executable may be a
  * non-code object (checked); instr_ptr is the current instruction.  The
  * thread state's `state` is _Py_THREAD_ATTACHED (1) exactly while it holds
- * the GIL in a GIL build.  Async-signal-safe: plain loads. */
+ * the GIL in a GIL build.  Both functions run in the signal handler (their
+ * contracts are in pycompat.h), so they use plain loads only. */
 #define Py_BUILD_CORE 1
 #include <internal/pycore_frame.h>
 #undef Py_BUILD_CORE

@@ -7,7 +7,9 @@
  * GIL: 3.11 compares with the "unchecked" current thread state (the GIL
  * holder); in 3.12 that getter became thread-local, which a handler must
  * avoid, so the thread state's own `_status.active` bit is read instead
- * (TS_GIL_FROM_STATUS, set by pycompat.c).  Async-signal-safe: plain loads. */
+ * (TS_GIL_FROM_STATUS, set by pycompat.c).  Both functions run in the
+ * signal handler (their contracts are in pycompat.h), so they use plain
+ * loads only. */
 #define Py_BUILD_CORE 1
 #include <internal/pycore_frame.h>
 #undef Py_BUILD_CORE

@@ -2,12 +2,13 @@
  * and 3.10: frames are PyFrameObjects linked by f_back from tstate->frame;
  * f_lasti is a byte offset in 3.9 and a 2-byte code-unit index in 3.10
  * (TS_LASTI_BYTES, set by pycompat.c), -1 before the first instruction.
- * Every function here is async-signal-safe: plain loads only. */
+ * Both functions run in the signal handler (their contracts are in
+ * pycompat.h), so they use plain loads only. */
 
 int
 ts_py_holds_gil(PyThreadState *ts)
 {
-    /* 3.9 to 3.11: the "unchecked" current thread state is the GIL holder. */
+    /* 3.9 and 3.10: the "unchecked" current thread state is the GIL holder. */
     return ts != NULL && _PyThreadState_UncheckedGet() == ts;
 }
 

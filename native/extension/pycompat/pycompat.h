@@ -1,21 +1,25 @@
 /* pycompat.h -- the ONE seam between triscope and CPython's internals.
  *
- * Every test of PY_VERSION_HEX in triscope lives in pycompat.c and the
- * frames_3_XX.inc.c file it selects; nothing else may look at the version.
+ * Every test of PY_VERSION_HEX in triscope lives in this folder: pycompat.c
+ * tests the version once, selects one frames_*.inc.c reader and hands it
+ * the differences as TS_ macros; nothing else may look at the version.
  * The interface is deliberately tiny:
  *
  *   - reading the calling thread's own frame chain as raw (code pointer,
- *     byte offset) pairs, from a signal handler (async-signal-safe: plain
- *     loads only, no refcounts, no allocation, no Python API);
+ *     byte offset) pairs, from a signal handler: plain loads only, no
+ *     refcounts, no allocation, no Python API;
  *   - telling whether a thread state currently holds the GIL (same rules);
  *   - the handful of code-object facts the drain needs (with the GIL).
  *
- * Internal layouts per version (research/internals.md section 1.1):
- *   3.9   tstate->frame (PyFrameObject), f_lasti in bytes
- *   3.10  tstate->frame, f_lasti in code units
- *   3.11  tstate->cframe->current_frame (_PyInterpreterFrame), prev_instr
- *   3.12  as 3.11, plus C-stack "shim" frames to skip
- *   3.13  tstate->current_frame, f_executable, instr_ptr
+ * Where each CPython version keeps the running frame (its internal headers
+ * and the reader serving it):
+ *   3.9   tstate->frame (PyFrameObject), f_lasti in bytes: frames_frameobject
+ *   3.10  tstate->frame, f_lasti in 2-byte code units: frames_frameobject
+ *   3.11  tstate->cframe->current_frame (_PyInterpreterFrame), prev_instr:
+ *         frames_cframe
+ *   3.12  as 3.11, plus C-stack "shim" frames to skip: frames_cframe
+ *   3.13  tstate->current_frame, f_executable, instr_ptr: frames_3_13
+ *   other versions and free-threaded builds: frames_unsupported
  */
 #ifndef TRISCOPE_PYCOMPAT_H
 #define TRISCOPE_PYCOMPAT_H
@@ -29,11 +33,12 @@
 const char *ts_py_unsupported_reason(void);
 
 /* The calling thread's own thread state, or NULL if it has none.
- * Async-signal-safe in practice: one pthread_getspecific. */
+ * Async-signal-safe.  (One pthread_getspecific: not on POSIX's list, but
+ * glibc implements it with plain loads.) */
 PyThreadState *ts_py_this_thread_state(void);
 
 /* 1 if `ts` (the caller's own thread state) holds the GIL, else 0.
- * Async-signal-safe: reads a runtime or thread-state field. */
+ * Async-signal-safe.  It reads one runtime or thread-state field. */
 int ts_py_holds_gil(PyThreadState *ts);
 
 /* The calling thread's C stack, for validating frame pointers that point
