@@ -12,11 +12,13 @@ typedef struct ip_range {
     enum ts_ip_class cls;
 } ip_range_t;
 
-/* Written only by ts_ip_classes_build (sampling stopped); read by handlers. */
+/* Owner: ts_ip_classes_build writes them (sampling stopped); the signal
+ * handler reads them. */
 static ip_range_t ranges[TS_MAX_RANGES];
 static int n_ranges;
 
-/* The loaded object that contains triscope's extension (see build). */
+/* Owner: ts_ip_classes_build; the loaded object that contains triscope's
+ * extension (see build). */
 static const char *self_name;
 
 static enum ts_ip_class

@@ -1,8 +1,8 @@
 /* ip_classes.h -- what kind of machine code an instruction pointer is in.
  *
- * Built once when profiling starts (dl_iterate_phdr, not signal-safe) and
- * read-only while the sampling signal can fire (a binary search over a
- * small sorted array: async-signal-safe).  Libraries loaded later are not in
+ * Built once when profiling starts, with dl_iterate_phdr (which may lock),
+ * and read-only while the sampling signal can fire; a lookup is a binary
+ * search over a small sorted array.  Libraries loaded later are not in
  * the table and classify as TS_IP_OTHER, which is what they are: extension
  * modules and their dependencies.
  */

@@ -1,5 +1,5 @@
 /* rng.c -- xorshift64* and a libm-free logarithm for exponential draws.
- * See rng.h for why this must stay async-signal-safe. */
+ * Every function is Async-signal-safe. (rng.h says why it must stay so.) */
 #include "rng.h"
 
 #include <string.h>

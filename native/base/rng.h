@@ -3,7 +3,7 @@
  * Sampling intervals are drawn from an exponential distribution so that
  * samples form a Poisson process and cannot alias with periodic program
  * behaviour.  The draw runs inside the sampling signal handler, so it must be
- * async-signal-safe: no libm (its error paths may touch errno or locks in
+ * safe in a signal handler: no libm (its error paths may touch errno or locks in
  * exotic builds), no locks, no globals.  Each ts_rng_t has exactly one owner
  * (one thread's handler, or the drain thread).
  */

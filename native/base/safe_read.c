@@ -7,10 +7,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* -1 unknown, 0 process_vm_readv works, 1 use the pipe.  Owned by the drain
- * thread (the only caller). */
+/* Owner: the drain thread (the only caller).  -1 unknown, 0
+ * process_vm_readv works, 1 use the pipe. */
 static int use_pipe = -1;
-/* The fallback pipe, created on first use.  Owned by the drain thread. */
+/* Owner: the drain thread.  The fallback pipe, created on first use. */
 static int pipe_fds[2] = {-1, -1};
 
 static int

@@ -7,8 +7,8 @@
  * header with ts_safe_read and checks it looks like a live code object.
  * process_vm_readv(getpid()) returns EFAULT instead of faulting; where a
  * seccomp policy forbids it, a write() into a pipe does the same job.
- * Not async-signal-safe by contract (the fallback lazily creates a pipe);
- * used by the drain only.
+ * ts_safe_read is Not async-signal-safe. (Its fallback lazily creates a
+ * pipe.)  Used by the drain only.
  */
 #ifndef TRISCOPE_SAFE_READ_H
 #define TRISCOPE_SAFE_READ_H
@@ -20,7 +20,7 @@
 int ts_safe_read(void *dst, const void *src, size_t n);
 
 /* The same with process_vm_readv only: -1 also where that syscall is not
- * allowed.  Async-signal-safe (one system call, no state). */
+ * allowed.  Async-signal-safe. (One system call, no state.) */
 int ts_safe_read_syscall(void *dst, const void *src, size_t n);
 
 #endif

@@ -1,5 +1,5 @@
 /* sample_ring.c -- lock-free SPSC ring; see sample_ring.h for the protocol.
- * The producer functions are async-signal-safe: atomics only. */
+ * The producer functions are Async-signal-safe. (Atomics only.) */
 #include "sample_ring.h"
 
 #include <stddef.h>

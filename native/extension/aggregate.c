@@ -24,7 +24,7 @@ typedef struct agg_function {
     ts_stats_t st;
 } agg_function_t;
 
-/* All of the following are owned by the drain, under the GIL. */
+/* Owner: the GIL holder (the drain pass and the model builder). */
 static const ts_filter_t *filter;
 static agg_file_t *files;
 static int n_files, cap_files;

@@ -30,7 +30,7 @@ typedef struct site {
     ts_timeline_t timeline; /* live MB over time */
 } site_t;
 
-/* All owned by the drain (GIL held). */
+/* Owner: the GIL holder (the drain pass and the model builder). */
 static site_t *sites;
 static size_t n_sites, cap_sites;
 static ts_hashmap_t site_index;   /* (file, line) -> site + 1 */

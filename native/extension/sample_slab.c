@@ -5,11 +5,15 @@
 #include <stdatomic.h>
 #include <sys/mman.h>
 
-uintptr_t ts_slab_base;      /* see sample_slab.h */
-_Atomic int ts_slab_overflow; /* see sample_slab.h */
+/* Owner: ts_slab_init writes the base once, before any hook can run; the
+ * overflow flag is set by any allocating thread.  Both are read by the
+ * PyMem hooks (see sample_slab.h). */
+uintptr_t ts_slab_base;
+_Atomic int ts_slab_overflow;
 
-/* The free list (slots linked through their first word) and the bump index
- * of slots never used; both under `lock`, which fork takes around itself
+/* Owner: whichever thread holds `lock`.  The free list (slots linked
+ * through their first word) and the bump index of slots never used; both
+ * under `lock`, which fork takes around itself
  * (pthread_atfork) so a child never inherits it held or the list half
  * updated. */
 static atomic_flag lock = ATOMIC_FLAG_INIT;

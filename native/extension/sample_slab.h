@@ -53,7 +53,7 @@ ts_slab_overflowed(void)
     return atomic_load_explicit(&ts_slab_overflow, memory_order_relaxed);
 }
 
-/* Whether p is a slot of the region.  Any thread; async-signal-safe. */
+/* Whether p is a slot of the region.  Any thread.  Async-signal-safe. */
 static inline int
 ts_slab_owns(const void *p)
 {
