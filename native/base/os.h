@@ -15,6 +15,9 @@
  *                               inline.  Async-signal-safe.
  *   ts_os_thread_id()           the calling thread's kernel thread id.
  *                               Async-signal-safe.
+ *   ts_os_thread_listed(t)      whether kernel thread t is still among the
+ *                               process's threads (a joined thread can
+ *                               linger there briefly).  Not async-signal-safe.
  *   ts_os_cpu_clock_of_tid(t)   the CPU-time clock of kernel thread t, and
  *   ts_os_tid_from_cpu_clock(c) its inverse for a thread's CPU clock (from
  *                               pthread_getcpuclockid).  Async-signal-safe.
@@ -58,6 +61,11 @@ typedef enum ts_os_reloc {
 
 /* The calling thread's kernel thread id.  Async-signal-safe. */
 pid_t ts_os_thread_id(void);
+
+/* 1 while kernel thread `tid` is still listed among this process's threads
+ * (the count that CPython 3.12+ reads after fork() to decide whether to
+ * warn), 0 once it is gone.  Not async-signal-safe. */
+int ts_os_thread_listed(pid_t tid);
 
 /* The CPU-time clock of kernel thread `tid` (of this process).
  * Async-signal-safe. */

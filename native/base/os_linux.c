@@ -22,6 +22,28 @@ ts_os_thread_id(void)
     return (pid_t)syscall(SYS_gettid);
 }
 
+int
+ts_os_thread_listed(pid_t tid)
+{
+    /* "/proc/self/task/<tid>", formatted without stdio (this file is linked
+     * into the preload library, which must not allocate). */
+    static const char prefix[] = "/proc/self/task/";
+    char path[sizeof prefix + 12], digits[12];
+    int n = 0;
+    unsigned long v = tid > 0 ? (unsigned long)tid : 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0 && n < (int)sizeof digits);
+    size_t len = sizeof prefix - 1;
+    for (size_t i = 0; i < len; i++)
+        path[i] = prefix[i];
+    while (n > 0)
+        path[len++] = digits[--n];
+    path[len] = '\0';
+    return access(path, F_OK) == 0;
+}
+
 clockid_t
 ts_os_cpu_clock_of_tid(pid_t tid)
 {

@@ -11,7 +11,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -103,7 +102,7 @@ static void *
 drain_main(void *arg)
 {
     (void)arg;
-    atomic_store(&drain_tid, (pid_t)syscall(SYS_gettid));
+    atomic_store(&drain_tid, ts_os_thread_id());
     ts_mem_busy_enter(); /* everything this thread allocates is triscope's */
     PyGILState_STATE gil = PyGILState_Ensure();
     atomic_store(&drain_tstate, (const void *)PyThreadState_Get());
@@ -143,13 +142,11 @@ drain_main(void *arg)
 /* pthread_join returns when the kernel clears the thread's tid, slightly
  * before the thread leaves the process's thread count; CPython 3.12+ reads
  * that count right after fork() to decide whether to warn.  Waits (at most
- * 100 ms) until the thread is gone from /proc/self/task. */
+ * 100 ms) until the thread is no longer listed. */
 static void
 wait_until_reaped(pid_t tid)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%ld", (long)tid);
-    for (int i = 0; i < 1000 && tid > 0 && access(path, F_OK) == 0; i++) {
+    for (int i = 0; i < 1000 && tid > 0 && ts_os_thread_listed(tid); i++) {
         struct timespec pause = {0, 100000};
         nanosleep(&pause, NULL);
     }

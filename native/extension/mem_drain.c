@@ -20,7 +20,8 @@ ts_mem_drain_pass(void)
         double t = (double)ev->wall_ns * 1e-9;
         if (ev->kind == TS_MEM_EV_FREE) {
             ts_mem_stats_free_ptr(ev->ptr, t);
-        } else {
+        }
+        else {
             ts_site_t site = {TS_SITE_NATIVE, -1, 0};
             if (ev->n_frames > 0 && !ts_attrib_innermost(ev->frames, ev->n_frames, &site))
                 site.file = TS_SITE_UNATTRIBUTED;

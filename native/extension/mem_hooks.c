@@ -228,7 +228,8 @@ wrap_raw_malloc(void *ctx, size_t n)
         t->depth = 0; /* count as if outermost, then restore the mark */
         count_alloc(t, p, n);
         t->depth = outer;
-    } else {
+    }
+    else {
         count_alloc(t, p, n);
     }
     return p;

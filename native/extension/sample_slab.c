@@ -57,7 +57,8 @@ ts_slab_alloc(void)
     if (free_list != NULL) {
         p = free_list;
         free_list = *(void **)p;
-    } else if (bumped < TS_SLAB_SLOTS) {
+    }
+    else if (bumped < TS_SLAB_SLOTS) {
         p = (void *)(ts_slab_base + bumped++ * (uintptr_t)TS_SLAB_SLOT);
     }
     lock_give();

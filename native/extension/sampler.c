@@ -81,7 +81,8 @@ on_sample(int signo, siginfo_t *si, void *ucontext)
     ts_sample_t *rec = ts_ring_reserve(s->ring);
     if (rec == NULL) {
         ts_ring_drop(s->ring, weight);
-    } else {
+    }
+    else {
         PyThreadState *ts = ts_py_this_thread_state();
         int truncated = 0, top_opcode = -1;
         char here;

@@ -33,9 +33,11 @@ _ts_evring_reserve(ts_evring_t *r, uint64_t *pos)
                 return &s->ev;
             }
             /* p now holds the current head: retry there */
-        } else if ((int64_t)(seq - lap) < 0) {
+        }
+        else if ((int64_t)(seq - lap) < 0) {
             return NULL; /* the slot still holds the previous lap: full */
-        } else {
+        }
+        else {
             p = atomic_load_explicit(&r->head, memory_order_relaxed);
         }
     }

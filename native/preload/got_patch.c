@@ -238,7 +238,8 @@ patch_relocs(const object_t *o, const ElfW(Rela) *r, size_t bytes)
         if (write_slot(o, slot, h->ours)) {
             last_stats.patched++;
             malloc_slots += h == MALLOC_HOOK;
-        } else
+        }
+        else
             last_stats.unwritable++;
     }
 }

@@ -197,7 +197,8 @@ _ts_rec_alloc(ts_mem_tls_t *t, void *p, size_t size, int python)
             atomic_fetch_add_explicit(&totals.sampled_live, 1, memory_order_relaxed);
             if (!atomic_load_explicit(&_ts_ctl.table_used, memory_order_relaxed))
                 atomic_store_explicit(&_ts_ctl.table_used, 1, memory_order_relaxed);
-        } else {
+        }
+        else {
             atomic_fetch_add_explicit(&totals.table_full, 1, memory_order_relaxed);
         }
         e->python = python ? 1 : 0;

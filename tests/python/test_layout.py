@@ -59,6 +59,8 @@ PLATFORM_NAMES = [
     (r"\buc_mcontext\b", "machine context (registers)"),
     (r"\b__builtin_thread_pointer\b", "thread pointer read"),
     (r"\bR_(?:X86_64|AARCH64|386|ARM|RISCV)_\w+", "relocation type"),
+    (r"\bSYS_\w+", "raw system call number"),
+    (r"/proc/self/task\b", "Linux thread directory"),
 ]
 VERSION_NAMES = [(r"\bPY_VERSION_HEX\b", "CPython version test")]
 
@@ -611,7 +613,7 @@ def test_platform_and_version_specifics_stay_in_their_seams():
         if not cf.rel.startswith("extension/pycompat/"):
             rules += [(p, what, "native/extension/pycompat/") for p, what in VERSION_NAMES]
         found = [(m.start(), what, m.group(0).strip(), home)
-                 for pattern, what, home in rules for m in re.finditer(pattern, cf.bare)]
+                 for pattern, what, home in rules for m in re.finditer(pattern, cf.code)]
         violations += ["%s: %s `%s` (belongs in %s)" % (cf.where(off), what, name, home)
                        for off, what, name, home in sorted(found)]
     _fail("platform or version specifics outside their seam", violations)
@@ -639,3 +641,15 @@ def test_native_readme_lists_every_file():
     violations += ["listed without what it owns: native/%s" % f
                    for f, what in sorted(entries.items()) if not what]
     _fail("native/README.md and the files under native/ disagree", violations)
+
+
+# --------------------------------------------------------------------------
+# (i) one brace style (.clang-format): `else` starts its own line
+
+
+def test_else_starts_its_own_line():
+    violations = []
+    for path in _c_files():
+        cf = CFile.get(path)
+        violations += [cf.where(m.start()) for m in re.finditer(r"\}[ \t]*else\b", cf.code)]
+    _fail("`} else` on one line (.clang-format puts else on the line after the brace)", violations)
