@@ -8,10 +8,13 @@ VPY := $(VENV)/bin/python
 .PHONY: demo test test-c test-python venv bench bench-smoke clean
 
 # A virtual environment with triscope built from this checkout, plus pytest.
+# build/ goes first: pip builds in the tree, and a module removed from src/
+# would otherwise still be installed from an earlier build's copy.
 venv:
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
 	$(VPY) -m pip install --quiet pytest ipython
+	rm -rf build
 	$(VPY) -m pip install --quiet --force-reinstall --no-deps .
 
 # Set up and profile the bundled demo program.
