@@ -28,8 +28,8 @@ int ts_life_births_on(void);
  * Not async-signal-safe. */
 void ts_life_births_off(void);
 
-/* In a fork child: births off, nobody inside on_start.  Not
- * async-signal-safe. */
+/* In a fork child: births off, nobody inside on_start.
+ * Not async-signal-safe. */
 void ts_life_after_fork_child(void);
 
 #endif
