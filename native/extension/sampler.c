@@ -213,17 +213,26 @@ start_timer(ts_thread_slot_t *s)
     return 0;
 }
 
-int
-ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
-            uint64_t start_cpu_ns, uint64_t seed)
+/* The CPU clock of `thread`; on failure the slot is FREE again. */
+static int
+clock_of(ts_thread_slot_t *s, pthread_t thread, clockid_t *clock)
 {
-    clockid_t clock;
-    int rc = pthread_getcpuclockid(thread, &clock);
+    int rc = pthread_getcpuclockid(thread, clock);
     if (rc != 0) {
         ts_slot_release(s);
         errno = rc;
         return -1;
     }
+    return 0;
+}
+
+int
+ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
+            uint64_t start_cpu_ns, uint64_t seed)
+{
+    clockid_t clock;
+    if (clock_of(s, thread, &clock) < 0)
+        return -1;
     setup_slot(s, thread, clock, tstate, start_cpu_ns, seed);
     return start_timer(s);
 }
@@ -233,12 +242,8 @@ ts_slot_arm_self(ts_thread_slot_t *s, const ts_frame_t *birth, int n, uint64_t s
 {
     pthread_t self = pthread_self();
     clockid_t clock;
-    int rc = pthread_getcpuclockid(self, &clock);
-    if (rc != 0) {
-        ts_slot_release(s);
-        errno = rc;
+    if (clock_of(s, self, &clock) < 0)
         return -1;
-    }
     setup_slot(s, self, clock, NULL, ts_os_clock_ns(CLOCK_THREAD_CPUTIME_ID), seed);
     if (n > TS_MAX_FRAMES)
         n = TS_MAX_FRAMES;
