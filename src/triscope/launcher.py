@@ -37,7 +37,8 @@ VALUE_OPTIONS = frozenset((
     "--outfile", "-o", "--cpu-percent-threshold", "--profile-only", "--profile-exclude",
     "--cpu-sampling-rate", "--allocation-sampling-rate", "--copy-sampling-rate",
     "--malloc-threshold", "--pid", "--profile-interval"))
-# options that need no preload (or run no program)
+# options that need no memory preload (or run no program); --cpu-only still
+# attaches it for threads only, from session.py
 _NO_PRELOAD = frozenset(("--cpu-only", "--help", "-h", "--version", "--pid", "--on"))
 
 
