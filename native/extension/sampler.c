@@ -244,7 +244,10 @@ ts_slot_arm_self(ts_thread_slot_t *s, const ts_frame_t *birth, int n, uint64_t s
     clockid_t clock;
     if (clock_of(s, self, &clock) < 0)
         return -1;
-    setup_slot(s, self, clock, NULL, ts_os_clock_ns(CLOCK_THREAD_CPUTIME_ID), seed);
+    /* A new thread's CPU clock starts at 0 when the kernel creates it: all
+     * it holds is this thread's own start-up (the C library's, the
+     * trampoline's), which is charged with its first sample. */
+    setup_slot(s, self, clock, NULL, 0, seed);
     if (n > TS_MAX_FRAMES)
         n = TS_MAX_FRAMES;
     for (int i = 0; i < n; i++)

@@ -17,7 +17,8 @@
  * that the birth hook missed).  A thread born while profiling arms its own,
  * in itself, before its first instruction (ts_slot_arm_self, called from
  * the preload's pthread_create trampoline: thread_life.h): its timer is on
- * ITS clock and its first sample weighs only CPU it used since then.  When
+ * ITS clock, counted from 0 (where a new thread's clock starts): its first
+ * sample weighs only CPU it used itself.  When
  * such a "born" thread ends it publishes the CPU since its last sample
  * (final_ns) and marks the slot ENDED; the drain charges that and releases
  * the slot.  Slots are taken from any thread without locks (a CAS on the
@@ -115,9 +116,9 @@ ts_thread_slot_t *ts_slot_acquire(void);
 int ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
                 uint64_t start_cpu_ns, uint64_t seed);
 
-/* Arms a CLAIMED slot for the calling thread, on its own CPU clock, with
- * the clock's reading now as the start: the first sample weighs only CPU
- * used from here on.  birth: the creating thread's frames (n may be 0).
+/* Arms a CLAIMED slot for the calling thread, on its own CPU clock, from
+ * the clock's start: the first sample weighs only CPU this thread used
+ * since the kernel created it (its clock starts at 0 then).  birth: the creating thread's frames (n may be 0).
  * Returns 0, or -1 with errno set (the slot is then FREE again).  The
  * calling thread only (a new thread, before its start routine).
  * Not async-signal-safe. */

@@ -5,7 +5,7 @@
  * Owns the births switch and the watch handed to the preload.  While births
  * are on, every thread the program creates calls on_start in itself before
  * its first instruction: it takes a sampler slot and arms a timer on its
- * own CPU clock from its own reading now (ts_slot_arm_self), so it is
+ * own CPU clock, counted from the clock's start (ts_slot_arm_self), so it is
  * measured from its first instruction and never with another thread's
  * clock.  As it ends it publishes the CPU since its last sample and marks
  * the slot ENDED (ts_slot_end_self); the drain charges that and releases the
