@@ -33,6 +33,14 @@
  * allocating thread's raw Python frames captured by a callback the extension
  * registers (the frame reader the CPU sampler's signal handler uses: it
  * allocates nothing).  The drain (extension, GIL held) consumes the ring.
+ *
+ * Threads (ts_thread_watch_t): the preload's pthread_create hook runs first
+ * in every new thread; once the extension registered a watch, it calls the
+ * watch's on_start in the new thread before the user's start routine, and
+ * on_end in the same thread when it ends (a pthread key destructor: after
+ * the start routine returns, or pthread_exit, or cancellation).  The CPU
+ * sampler registers threads there (native/extension/thread_life.h).  Memory
+ * counting need not be on for this.
  */
 #ifndef TRISCOPE_MEM_PROTOCOL_H
 #define TRISCOPE_MEM_PROTOCOL_H
@@ -43,7 +51,7 @@
 
 #include "sample_ring.h" /* ts_frame_t */
 
-#define TS_MEM_ABI_VERSION 2
+#define TS_MEM_ABI_VERSION 3
 #define TS_MEM_MAX_FRAMES 24
 
 /* Per-thread state, in the preload's initial-exec TLS.  Only its own thread
@@ -105,6 +113,19 @@ typedef struct ts_got_stats {
  * Must allocate nothing.  Async-signal-safe. */
 typedef int (*ts_mem_capture_fn)(ts_frame_t *out, int max);
 
+/* The extension's thread callbacks (watch_threads below).  Both run in the
+ * thread concerned, never in a signal handler, with busy > 0 (what they
+ * allocate is not counted).
+ *   on_start(birth, n): before the thread's start routine; birth are the
+ *     creating thread's frames (n may be 0).  Returns a cookie for on_end,
+ *     or NULL (then on_end is not called).
+ *   on_end(cookie): as the thread ends. */
+typedef struct ts_thread_watch {
+    void *(*on_start)(const ts_frame_t *birth, int n_birth);
+    void (*on_end)(void *cookie);
+    ts_mem_capture_fn capture; /* the frame reader for birth frames */
+} ts_thread_watch_t;
+
 /* The preload library's interface, returned by triscope_preload_api()
  * (found by the extension with dlsym(RTLD_DEFAULT, "triscope_preload_api")
  * when preloaded, or with dlsym on the handle after dlopen'ing it). */
@@ -165,6 +186,16 @@ typedef struct ts_mem_api {
      * got_patch.c).  0 on success or when preloaded, -1 if impossible.
      * Call once before configure/start; any thread. */
     int (*attach)(void);
+    /* As attach, but patches only pthread_create and dlsym (thread watching
+     * without memory profiling: --cpu-only).  attach() later adds the rest.
+     * 0 on success or when preloaded, -1 if impossible. */
+    int (*attach_threads)(void);
+    /* Registers the thread callbacks (see ts_thread_watch_t), once: the
+     * watch stays for the life of the process (the extension is never
+     * unloaded; it decides in on_start whether to care).  w must stay valid.
+     * Returns 0, or -1 if a pthread key cannot be made.  Any thread, not a
+     * signal handler. */
+    int (*watch_threads)(const ts_thread_watch_t *w);
     /* 1 if the library was preloaded, 0 if it was dlopen'ed. */
     int (*preloaded)(void);
     void (*got_stats)(ts_got_stats_t *out);

@@ -4,6 +4,7 @@
  *
  * The work itself lives in one file per concern:
  *   registry.c     which thread has which sampler slot;
+ *   thread_life.c  threads registering themselves as they start and end;
  *   offcpu.c       off-CPU (system) time of live threads;
  *   gpu_attrib.c   GPU readings charged to running lines;
  *   mem_drain.c    the preload's memory events into mem_stats.c;
@@ -47,6 +48,7 @@
 #include "sampler.h"
 #include "session_control.h"
 #include "session_state.h"
+#include "thread_life.h"
 
 /* Owner: the GIL holder (start/stop/pause callers and the drain thread). */
 static ts_session_state_t state = TS_SESSION_UNCONFIGURED;
@@ -58,6 +60,13 @@ static double elapsed_before;        /* active seconds before active_since */
 static int sampler_installed;        /* resource: the signal handler (once per process) */
 static int memory_on;                /* attribute: this session profiles memory */
 static int gpu_seen;                 /* attribute: this session saw a GPU (report) */
+/* Owner: the GIL holder.  n_threads is counted from thread-state serial
+ * numbers (pycompat.h: every Python thread takes one, however short its
+ * life): those given out since the session's first start, less the ones
+ * triscope took itself (its drain threads, the serial probes). */
+static uint64_t serial_base;         /* the next serial at the first start */
+static uint64_t own_serials;         /* serials triscope took since */
+static uint64_t threads_at_start;    /* threads the first start found */
 
 /* Asks the transition table (session_state.h) what `event` does now. */
 static int
@@ -116,14 +125,43 @@ elapsed_now(void)
     return e;
 }
 
-/* Charges every sample in slot s's ring. */
+/* Charges ns of `kind` to the innermost shown frame, remembering the line
+ * in slot s; returns 0 (and charges nothing) if no frame is shown. */
+static int
+charge_site(ts_thread_slot_t *s, const ts_frame_t *frames, int n, int kind, uint64_t ns)
+{
+    ts_site_t site;
+    if (!ts_attrib_innermost(frames, n, &site))
+        return 0;
+    ts_agg_charge(site.file, site.func, site.line, kind, ns);
+    s->has_last_site = 1;
+    s->last_kind = kind;
+    s->last_file = site.file;
+    s->last_func = site.func;
+    s->last_line = site.line;
+    return 1;
+}
+
+/* Charges every sample in slot s's ring.  A born thread's sample with no
+ * Python frames (its start, or a thread that never runs Python) goes to
+ * the line that created the thread, as native time. */
 static void
 drain_ring(ts_thread_slot_t *s)
 {
     const ts_sample_t *rec;
     while ((rec = ts_ring_peek(s->ring)) != NULL) {
-        enum ts_charge_kind kind = rec->kind == TS_KIND_NATIVE ? TS_CHARGE_NATIVE : TS_CHARGE_PYTHON;
-        ts_attrib_charge(rec->frames, rec->n_frames, kind, rec->weight_ns);
+        int kind = rec->kind == TS_KIND_NATIVE ? TS_CHARGE_NATIVE : TS_CHARGE_PYTHON;
+        const ts_frame_t *frames = rec->frames;
+        int n = rec->n_frames;
+        if (n == 0 && s->n_birth > 0) {
+            frames = s->birth;
+            n = s->n_birth;
+            kind = TS_CHARGE_NATIVE;
+        }
+        if (!charge_site(s, frames, n, kind, rec->weight_ns)) {
+            s->has_last_site = 0;
+            ts_agg_charge_unattributed(rec->weight_ns);
+        }
         counters.n_samples++;
         ts_ring_pop(s->ring);
     }
@@ -134,28 +172,94 @@ drain_ring(ts_thread_slot_t *s)
         ts_agg_charge_unattributed(dropped_ns);
 }
 
-/* The registry's pass: new threads get slots, live ones are marked. */
+/* An ENDED born slot: its ring, then the CPU between its last sample and
+ * its end, charged to the line of its last sample, else to the line that
+ * created it, else unattributed; then the slot goes back to the pool. */
 static void
+finish_born(ts_thread_slot_t *s)
+{
+    drain_ring(s);
+    uint64_t ns = s->final_ns;
+    if (ns > 0) {
+        if (s->has_last_site)
+            ts_agg_charge(s->last_file, s->last_func, s->last_line, s->last_kind, ns);
+        else if (!charge_site(s, s->birth, s->n_birth, TS_CHARGE_PYTHON, ns))
+            ts_agg_charge_unattributed(ns);
+    }
+    ts_registry_forget(s);
+    ts_slot_release(s);
+}
+
+/* The registry's pass: new threads get slots, live ones are marked.
+ * Returns how many threads it registered. */
+static int
 sync_threads(int initial)
 {
-    counters.n_threads +=
-        (uint64_t)ts_registry_sync(owner_tstate, ts_drain_thread_state(), initial);
+    return ts_registry_sync(owner_tstate, ts_drain_thread_state(), initial);
+}
+
+/* The next thread-state serial (pycompat.h); the probe takes one itself. */
+static uint64_t
+thread_serial(void)
+{
+    ts_mem_busy_enter();
+    uint64_t serial = ts_py_thread_serial(owner_tstate);
+    ts_mem_busy_leave();
+    own_serials++;
+    return serial;
+}
+
+/* Python threads that ran in the session: those its first start found,
+ * plus every thread state made since but triscope's own. */
+static void
+count_threads(void)
+{
+    uint64_t made = thread_serial() - serial_base;
+    made = made > own_serials ? made - own_serials : 0;
+    counters.n_threads = threads_at_start + made;
+}
+
+static void drain_pass(void);
+
+/* Starts the drain thread (its thread state is triscope's: counted out of
+ * n_threads; created busy, so the birth hook leaves it alone). */
+static int
+start_drain(ts_error_t *err)
+{
+    ts_mem_busy_enter();
+    int rc = ts_drain_thread_start(config.interval_ns, drain_pass, err);
+    ts_mem_busy_leave();
+    if (rc == 0)
+        own_serials++;
+    return rc;
 }
 
 /* Drains every ring; charges off-CPU time of live threads; retires and
- * releases slots whose thread is gone. */
+ * releases slots whose thread is gone, and born slots whose thread ended. */
 static void
 drain_slots(void)
 {
-    for (int i = 0; i < ts_slot_count; i++) {
+    int n = ts_slot_count;
+    for (int i = 0; i < n; i++) {
         ts_thread_slot_t *s = ts_slots[i];
-        int slot_state = atomic_load(&s->state);
-        if (slot_state == TS_SLOT_FREE)
+        if (s == NULL)
             continue;
+        int slot_state = atomic_load(&s->state);
+        if (slot_state == TS_SLOT_ENDED) {
+            finish_born(s);
+            continue;
+        }
+        if (slot_state != TS_SLOT_ACTIVE && slot_state != TS_SLOT_RETIRED)
+            continue; /* free, being armed or ended, or let go of */
         drain_ring(s);
         if (ts_registry_live(s)) {
             ts_offcpu_charge(s, config.virtual_time);
             continue;
+        }
+        if (s->born) {
+            if (s->tstate != NULL)
+                ts_registry_forget(s); /* its thread state is gone */
+            continue; /* it retires itself as it ends */
         }
         if (slot_state == TS_SLOT_ACTIVE) {
             ts_slot_retire(s);
@@ -167,14 +271,27 @@ drain_slots(void)
 }
 
 /* Deletes every thread's timer after draining its ring; slots go back to
- * the pool. */
+ * the pool, but those of born threads still running, which free their
+ * slots as they end.  Births must be off. */
 static void
 retire_all_slots(void)
 {
-    for (int i = 0; i < ts_slot_count; i++) {
+    int n = ts_slot_count;
+    for (int i = 0; i < n; i++) {
         ts_thread_slot_t *s = ts_slots[i];
-        if (atomic_load(&s->state) == TS_SLOT_FREE)
+        if (s == NULL)
             continue;
+        int slot_state = atomic_load(&s->state);
+        if (slot_state == TS_SLOT_FREE || slot_state == TS_SLOT_ORPHAN
+            || slot_state == TS_SLOT_CLAIMED)
+            continue;
+        if (s->born) {
+            if (ts_slot_let_go(s))
+                finish_born(s);
+            else
+                drain_ring(s);
+            continue;
+        }
         ts_slot_retire(s);
         drain_ring(s);
         ts_slot_release(s);
@@ -219,11 +336,13 @@ ts_engine_pause(void)
     ts_mem_busy_enter();
     if (memory_on)
         ts_mem_stop();
+    ts_life_births_off();
     sync_threads(0);
     drain_slots();
     if (memory_on)
         ts_mem_drain_pass();
     retire_all_slots();
+    count_threads();
     elapsed_before = elapsed_now();
     counters.elapsed_s = elapsed_before;
     state = next;
@@ -242,6 +361,7 @@ ts_engine_unpause(void)
     if (memory_on && ts_mem_start(config.alloc_sample_bytes, config.copy_sample_bytes) < 0)
         memory_on = 0;
     ts_gpu_attrib_restart_clock();
+    ts_life_births_on();
     sync_threads(1);
     ts_mem_busy_leave();
 }
@@ -303,9 +423,16 @@ start_session(ts_session_event_t event, ts_error_t *err)
     ts_gpu_attrib_restart_clock();
     state = next;
     ts_mem_busy_enter();
-    sync_threads(1);
+    if (fresh) {
+        serial_base = ts_py_thread_serial(owner_tstate);
+        own_serials = 0;
+    }
+    ts_life_births_on(); /* before the pass: a thread born meanwhile has a slot */
+    int found = sync_threads(1);
+    if (fresh)
+        threads_at_start = (uint64_t)found;
     ts_mem_busy_leave();
-    if (ts_drain_thread_start(config.interval_ns, drain_pass, err) < 0) {
+    if (start_drain(err) < 0) {
         ts_engine_stop();
         return -1;
     }
@@ -336,10 +463,12 @@ ts_engine_stop(void)
     if (memory_on && !was_paused)
         ts_mem_stop();
     if (!was_paused) {
+        ts_life_births_off();
         sync_threads(0);
         drain_slots();
         if (memory_on)
             ts_mem_drain_pass();
+        count_threads();
     }
     ts_gpu_attrib_close();
     elapsed_before = elapsed_now();
@@ -352,6 +481,8 @@ ts_engine_stop(void)
 int
 ts_engine_build_model(ts_model_t *m, ts_error_t *err)
 {
+    if (state == TS_SESSION_RUNNING)
+        count_threads();
     counters.elapsed_s = elapsed_now();
     m->elapsed_s = counters.elapsed_s;
     m->start_time_absolute = counters.start_wall;
@@ -376,6 +507,8 @@ ts_engine_build_model(ts_model_t *m, ts_error_t *err)
 ts_engine_counters_t
 ts_engine_counters(void)
 {
+    if (state == TS_SESSION_RUNNING)
+        count_threads();
     return counters;
 }
 
@@ -404,7 +537,7 @@ restart_drain(void *unused)
         && Py_AddPendingCall(restart_drain, NULL) == 0)
         return 0;
     if (drain_parked && ts_engine_running())
-        ts_drain_thread_start(config.interval_ns, drain_pass, NULL);
+        start_drain(NULL);
     drain_parked = 0;
     return 0;
 }
@@ -429,6 +562,7 @@ ts_engine_after_fork_child(void)
      * releasing code references (harmless, and avoids running finalizers). */
     ts_session_state_t next = state;
     step(TS_EV_FORK_CHILD, &next, NULL);
+    ts_life_after_fork_child();
     ts_sampler_forget_all();
     ts_drain_after_fork_child();
     drain_parked = 0;

@@ -32,7 +32,7 @@ typedef struct ts_engine_config {
 typedef struct ts_engine_counters {
     uint64_t n_samples;
     uint64_t n_dropped;
-    uint64_t n_threads;      /* threads ever registered */
+    uint64_t n_threads;      /* Python threads that ran, each once */
     double start_wall;       /* CLOCK_REALTIME seconds at start */
     double start_mono;       /* CLOCK_MONOTONIC seconds at start */
     double elapsed_s;        /* profiled wall time (so far, or final) */

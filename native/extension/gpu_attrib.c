@@ -57,7 +57,7 @@ ts_gpu_attrib_poll(PyThreadState *owner_tstate)
     ts_thread_slot_t *owner = NULL;
     for (int i = 0; i < ts_slot_count; i++) {
         ts_thread_slot_t *s = ts_slots[i];
-        if (!ts_registry_live(s))
+        if (s == NULL || !ts_registry_live(s))
             continue;
         uint64_t cpu = ts_os_clock_ns(s->cpu_clock);
         uint64_t used = cpu - s->gpu_cpu_ns;

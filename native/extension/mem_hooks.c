@@ -18,11 +18,14 @@
 #include "pycompat/pycompat.h"
 #include "sample_slab.h"
 
-/* Owner: ts_mem_api or ts_mem_attach set api once (GIL held); ts_mem_start
- * sets the rest (GIL held) before the wrappers are installed or counting
- * starts.  Read by the wrappers on any thread. */
+/* Owner: ts_mem_api or ts_mem_attach set api and tls_offset once (GIL
+ * held), ts_mem_start the rest (GIL held) before the wrappers are installed
+ * or counting starts.  Read by the wrappers on any thread. */
 static const ts_mem_api_t *api;
 static ptrdiff_t tls_offset;
+/* Owner: ts_mem_attach (GIL held): the library was attached for threads
+ * only (--cpu-only); a memory attach must patch the rest. */
+static int threads_only;
 static int64_t alloc_mean; /* allocations at least this big are always sampled */
 static const _Atomic uint8_t *filter; /* api->filter, cached */
 /* Owner: ts_mem_start / ts_mem_stop (GIL held); read by the wrappers. */
@@ -321,8 +324,8 @@ install_domain(PyMemAllocatorDomain domain, wrapped_t *w)
 
 /* The frame reader the preload calls on a sampled event: the calling
  * thread's own frames, read without allocating.  Async-signal-safe. */
-static int
-capture_frames(ts_frame_t *out, int max)
+int
+ts_mem_capture_frames(ts_frame_t *out, int max)
 {
     int truncated, top_opcode;
     PyThreadState *ts = ts_py_this_thread_state();
@@ -340,17 +343,25 @@ ts_mem_api(void)
         const ts_mem_api_t *(*get)(void);
         *(void **)&get = dlsym(RTLD_DEFAULT, "triscope_preload_api");
         const ts_mem_api_t *a = get ? get() : NULL;
-        if (a && a->abi_version == TS_MEM_ABI_VERSION)
+        if (a && a->abi_version == TS_MEM_ABI_VERSION) {
+            tls_offset = a->tls_offset();
             api = a;
+        }
     }
     return api;
 }
 
 const char *
-ts_mem_attach(const char *path)
+ts_mem_attach(const char *path, int only_threads)
 {
-    if (ts_mem_api() != NULL)
+    if (ts_mem_api() != NULL) {
+        if (!threads_only || only_threads)
+            return NULL;
+        if (api->attach() != 0)
+            return "cannot patch the process's symbol tables on this platform";
+        threads_only = 0;
         return NULL;
+    }
     /* RTLD_LOCAL: the library's malloc & co must not join the global scope,
      * where objects loaded later would bind to them without the GOT check
      * got_patch.c makes.  Never closed: its hooks stay in the GOTs. */
@@ -364,21 +375,28 @@ ts_mem_attach(const char *path)
     const ts_mem_api_t *a = get ? get() : NULL;
     if (a == NULL || a->abi_version != TS_MEM_ABI_VERSION)
         return "the preload library does not match this engine (rebuild triscope)";
-    if (a->attach() != 0)
+    if ((only_threads ? a->attach_threads() : a->attach()) != 0)
         return "cannot patch the process's symbol tables on this platform";
+    threads_only = only_threads;
+    tls_offset = a->tls_offset();
     api = a;
     return NULL;
 }
 
 int
+ts_mem_available(void)
+{
+    return ts_mem_api() != NULL && !threads_only;
+}
+
+int
 ts_mem_start(uint64_t alloc_mean_bytes, uint64_t copy_mean_bytes)
 {
-    if (ts_mem_api() == NULL)
+    if (!ts_mem_available())
         return -1;
-    tls_offset = api->tls_offset();
     alloc_mean = (int64_t)alloc_mean_bytes;
     filter = api->filter;
-    api->configure(alloc_mean_bytes, copy_mean_bytes, capture_frames);
+    api->configure(alloc_mean_bytes, copy_mean_bytes, ts_mem_capture_frames);
     if (!installed) {
         (void)ts_slab_init(); /* without it, sampled small blocks stay in pymalloc */
         install_domain(PYMEM_DOMAIN_RAW, &wrapped_raw);

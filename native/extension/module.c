@@ -150,21 +150,36 @@ static PyObject *
 preload_present_py(PyObject *self, PyObject *unused)
 {
     (void)self, (void)unused;
-    return PyBool_FromLong(ts_mem_api() != NULL);
+    return PyBool_FromLong(ts_mem_available());
+}
+
+/* attach_memory / attach_threads: the library at path, patched in for
+ * everything or for pthread_create only. */
+static PyObject *
+attach_preload(PyObject *arg, int only_threads)
+{
+    PyObject *bytes = NULL;
+    if (!PyUnicode_FSConverter(arg, &bytes))
+        return NULL;
+    const char *why = ts_mem_attach(PyBytes_AS_STRING(bytes), only_threads);
+    Py_DECREF(bytes);
+    if (why == NULL)
+        Py_RETURN_NONE;
+    return PyUnicode_DecodeFSDefault(why);
 }
 
 static PyObject *
 attach_memory_py(PyObject *self, PyObject *arg)
 {
     (void)self;
-    PyObject *bytes = NULL;
-    if (!PyUnicode_FSConverter(arg, &bytes))
-        return NULL;
-    const char *why = ts_mem_attach(PyBytes_AS_STRING(bytes));
-    Py_DECREF(bytes);
-    if (why == NULL)
-        Py_RETURN_NONE;
-    return PyUnicode_DecodeFSDefault(why);
+    return attach_preload(arg, 0);
+}
+
+static PyObject *
+attach_threads_py(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    return attach_preload(arg, 1);
 }
 
 static PyObject *
@@ -311,6 +326,10 @@ static PyMethodDef methods[] = {
     {"memory", memory_py, METH_NOARGS, "True if memory profiling is running."},
     {"preload_present", preload_present_py, METH_NOARGS,
      "True if the preload library is loaded in this process."},
+    {"attach_threads", attach_threads_py, METH_O,
+     "attach_threads(path): load the preload library at path into this process "
+     "for thread registration only (pthread_create; no memory profiling).  "
+     "Returns None on success, else a string saying why not."},
     {"attach_memory", attach_memory_py, METH_O,
      "attach_memory(path): load the preload library at path into this process "
      "and patch every loaded object to call it; None on success, else why not."},

@@ -19,6 +19,7 @@
 #include "sampler.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,10 @@
 #include "os.h"
 #include "pycompat/pycompat.h"
 
-/* Owner: the drain thread writes the entries; the signal handler reaches
- * a slot through si_value. */
-ts_thread_slot_t *ts_slots[TS_MAX_THREADS];
-int ts_slot_count; /* Owner: the drain thread, which alone reads it. */
+/* Owner: ts_slot_acquire (any thread) appends entries and the count; the
+ * drain reads them; the signal handler reaches a slot through si_value. */
+ts_thread_slot_t *_Atomic ts_slots[TS_MAX_THREADS];
+_Atomic int ts_slot_count;
 
 /* Owner: ts_sampler_install and ts_sampler_set_call_opcodes (GIL held, no
  * slot ACTIVE); read by the signal handler and ts_slot_arm. */
@@ -134,12 +135,13 @@ ts_sampler_set_call_opcodes(const unsigned char *is_call, int n)
 ts_thread_slot_t *
 ts_slot_acquire(void)
 {
-    for (int i = 0; i < ts_slot_count; i++) {
-        if (atomic_load(&ts_slots[i]->state) == TS_SLOT_FREE)
-            return ts_slots[i];
+    int n = atomic_load(&ts_slot_count);
+    for (int i = 0; i < n; i++) {
+        ts_thread_slot_t *s = atomic_load(&ts_slots[i]);
+        int expected = TS_SLOT_FREE;
+        if (s != NULL && atomic_compare_exchange_strong(&s->state, &expected, TS_SLOT_CLAIMED))
+            return s;
     }
-    if (ts_slot_count == TS_MAX_THREADS)
-        return NULL;
     ts_thread_slot_t *s = calloc(1, sizeof *s);
     if (s == NULL)
         return NULL;
@@ -149,20 +151,25 @@ ts_slot_acquire(void)
         return NULL;
     }
     ts_ring_reset(s->ring);
-    ts_slots[ts_slot_count++] = s;
+    atomic_store(&s->state, TS_SLOT_CLAIMED);
+    n = atomic_load(&ts_slot_count);
+    do {
+        if (n >= TS_MAX_THREADS) {
+            free(s->ring);
+            free(s);
+            return NULL;
+        }
+    } while (!atomic_compare_exchange_weak(&ts_slot_count, &n, n + 1));
+    atomic_store_explicit(&ts_slots[n], s, memory_order_release);
     return s;
 }
 
-int
-ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
-            uint64_t start_cpu_ns, uint64_t seed)
+/* Fills the slot's thread facts and clocks (CLAIMED, not yet visible to
+ * the handler).  start_cpu_ns: what the first sample must not carry. */
+static void
+setup_slot(ts_thread_slot_t *s, pthread_t thread, clockid_t clock, const void *tstate,
+           uint64_t start_cpu_ns, uint64_t seed)
 {
-    clockid_t clock;
-    int rc = pthread_getcpuclockid(thread, &clock);
-    if (rc != 0) {
-        errno = rc;
-        return -1;
-    }
     s->thread = thread;
     s->tstate = tstate;
     s->cpu_clock = clock;
@@ -180,16 +187,110 @@ ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
     s->gpu_cpu_ns = start_cpu_ns;
     s->drain_cpu_ns = ts_os_clock_ns(clock);
     s->drain_wall_ns = ts_os_clock_ns(CLOCK_MONOTONIC);
+    s->born = 0;
+    s->n_birth = 0;
+    s->final_ns = 0;
+    s->has_last_site = 0;
     ts_rng_seed(&s->rng, seed ^ (uint64_t)s->tid);
     ts_ring_reset(s->ring);
+}
 
+/* Creates the slot's timer and makes it ACTIVE; on failure the slot is
+ * FREE again. */
+static int
+start_timer(ts_thread_slot_t *s)
+{
     struct sigevent sev;
     ts_os_sigevent_for_thread(&sev, s->tid, sample_signo, s);
-    if (timer_create(clock, &sev, &s->timer) < 0)
+    if (timer_create(s->cpu_clock, &sev, &s->timer) < 0) {
+        int e = errno;
+        ts_slot_release(s);
+        errno = e;
         return -1;
+    }
     atomic_store_explicit(&s->state, TS_SLOT_ACTIVE, memory_order_release);
     arm_next(s);
     return 0;
+}
+
+/* The CPU clock of `thread`; on failure the slot is FREE again. */
+static int
+clock_of(ts_thread_slot_t *s, pthread_t thread, clockid_t *clock)
+{
+    int rc = pthread_getcpuclockid(thread, clock);
+    if (rc != 0) {
+        ts_slot_release(s);
+        errno = rc;
+        return -1;
+    }
+    return 0;
+}
+
+int
+ts_slot_arm(ts_thread_slot_t *s, pthread_t thread, const void *tstate,
+            uint64_t start_cpu_ns, uint64_t seed)
+{
+    clockid_t clock;
+    if (clock_of(s, thread, &clock) < 0)
+        return -1;
+    setup_slot(s, thread, clock, tstate, start_cpu_ns, seed);
+    return start_timer(s);
+}
+
+int
+ts_slot_arm_self(ts_thread_slot_t *s, const ts_frame_t *birth, int n, uint64_t seed)
+{
+    pthread_t self = pthread_self();
+    clockid_t clock;
+    if (clock_of(s, self, &clock) < 0)
+        return -1;
+    /* A new thread's CPU clock starts at 0 when the kernel creates it: all
+     * it holds is this thread's own start-up (the C library's, the
+     * trampoline's), which is charged with its first sample. */
+    setup_slot(s, self, clock, NULL, 0, seed);
+    if (n > TS_MAX_FRAMES)
+        n = TS_MAX_FRAMES;
+    for (int i = 0; i < n; i++)
+        s->birth[i] = birth[i];
+    s->n_birth = n > 0 ? n : 0;
+    s->born = 1;
+    return start_timer(s);
+}
+
+void
+ts_slot_end_self(ts_thread_slot_t *s)
+{
+    if (s == NULL || !s->born || s->tid != ts_os_thread_id())
+        return; /* not this thread's slot (a fork child's stale cookie) */
+    int expected = TS_SLOT_ACTIVE;
+    if (atomic_compare_exchange_strong(&s->state, &expected, TS_SLOT_ENDING)) {
+        /* From here the handler ignores this slot, so last_cpu_ns is
+         * stable. */
+        uint64_t cpu = ts_os_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+        s->final_ns = cpu > s->last_cpu_ns ? cpu - s->last_cpu_ns : 0;
+        timer_delete(s->timer);
+        atomic_store_explicit(&s->state, TS_SLOT_ENDED, memory_order_release);
+    }
+    else if (expected == TS_SLOT_ORPHAN) {
+        ts_slot_release(s);
+    }
+}
+
+int
+ts_slot_let_go(ts_thread_slot_t *s)
+{
+    for (;;) {
+        int expected = TS_SLOT_ACTIVE;
+        if (atomic_compare_exchange_strong(&s->state, &expected, TS_SLOT_ORPHAN)) {
+            timer_delete(s->timer);
+            return 0;
+        }
+        if (expected == TS_SLOT_ENDED)
+            return 1;
+        if (expected != TS_SLOT_ENDING)
+            return 0; /* already let go of, or free */
+        sched_yield(); /* the thread is between two stores of its end */
+    }
 }
 
 void
@@ -212,8 +313,12 @@ void
 ts_sampler_forget_all(void)
 {
     for (int i = 0; i < ts_slot_count; i++) {
-        atomic_store(&ts_slots[i]->state, TS_SLOT_FREE);
-        ts_slots[i]->tstate = NULL;
-        ts_ring_reset(ts_slots[i]->ring);
+        ts_thread_slot_t *s = ts_slots[i];
+        if (s == NULL)
+            continue;
+        atomic_store(&s->state, TS_SLOT_FREE);
+        s->tstate = NULL;
+        s->born = 0;
+        ts_ring_reset(s->ring);
     }
 }

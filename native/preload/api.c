@@ -64,6 +64,8 @@ static const ts_mem_api_t api = {
     .pop = _ts_rec_pop,
     .counters = _ts_rec_counters,
     .attach = _ts_got_attach,
+    .attach_threads = _ts_got_attach_threads,
+    .watch_threads = _ts_birth_watch,
     .preloaded = _ts_real_preloaded,
     .got_stats = _ts_got_stats,
 };

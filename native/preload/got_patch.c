@@ -36,6 +36,12 @@
  * any dlsym; dlvsym/dlmopen callers; objects that call malloc & co through
  * pointers they obtained before the attach.
  *
+ * Two sets of hooks: all of them (memory profiling), or only pthread_create
+ * and dlsym (_ts_got_attach_threads: thread watching for --cpu-only, which
+ * must leave the allocator alone).  `patch_mask` says which hooks sweeps
+ * patch and the dlsym hook substitutes; attaching all after the threads
+ * alone sweeps again.
+ *
  * Concurrency: one sweep at a time (sweep_lock, also held across fork so a
  * child never inherits it locked).  dl_iterate_phdr holds the loader's list
  * lock while calling back, so the callback calls nothing that might take the
@@ -80,9 +86,16 @@ static hook_t hooks[TS_N_HOOKS] = {
 /* Owner: any thread that sweeps or attaches; one sweep at a time; also
  * taken around fork (pthread_atfork). */
 static pthread_mutex_t sweep_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Owner: _ts_got_attach sets it (release) once the first sweep finished;
- * read by the dlsym hook. */
-static _Atomic int attached;
+/* Owner: _ts_got_attach(_threads) sets bits (release) once their first
+ * sweep finished: 1 << hook index of every hook attached; read by the dlsym
+ * hook and the next attach. */
+static _Atomic uint64_t attached;
+/* Owner: the attaches (under sweep_lock) add the hooks they want before
+ * sweeping; read by the sweeps and find_hook. */
+static _Atomic uint64_t patch_mask;
+#define ALL_HOOKS ((UINT64_C(1) << N_HOOKS) - 1)
+#define THREAD_HOOKS \
+    ((UINT64_C(1) << TS_HOOK_INDEX_pthread_create) | (UINT64_C(1) << TS_HOOK_INDEX_dlsym))
 /* Owner: the sweeps (under sweep_lock): the loader's dlpi_adds at the last
  * sweep. */
 static unsigned long long swept_adds;
@@ -99,18 +112,22 @@ static int prepared;
 /* Owner: the sweeps (under sweep_lock): totals of the last sweep, for
  * tests. */
 static ts_got_stats_t last_stats;
-/* Owner: the sweeps (under sweep_lock): malloc slots that reach our hook.
- * None after the first sweep: this process calls malloc in a way we cannot
- * see, and attaching is declined. */
+/* Owner: the sweeps (under sweep_lock): malloc (pthread_create) slots that
+ * reach our hook.  None after the first sweep: this process calls malloc
+ * (pthread_create) in a way we cannot see, and attaching is declined. */
 static uint64_t malloc_slots;
+static uint64_t thread_slots;
+#define THREAD_HOOK (&hooks[TS_HOOK_INDEX_pthread_create])
 
+/* The hook named `name`, if it is one of those patched now. */
 static const hook_t *
 find_hook(const char *name)
 {
     if (!hook_initial[(unsigned char)name[0]])
         return NULL;
+    uint64_t mask = atomic_load_explicit(&patch_mask, memory_order_relaxed);
     for (size_t i = 0; i < N_HOOKS; i++)
-        if (strcmp(hooks[i].name, name) == 0)
+        if ((mask >> i & 1) && strcmp(hooks[i].name, name) == 0)
             return &hooks[i];
     return NULL;
 }
@@ -227,6 +244,7 @@ patch_relocs(const object_t *o, const ElfW(Rela) *r, size_t bytes)
         if (now == h->ours) {
             last_stats.already++;
             malloc_slots += h == MALLOC_HOOK;
+            thread_slots += h == THREAD_HOOK;
             continue;
         }
         /* A lazily bound call not made yet still points into its own PLT. */
@@ -238,6 +256,7 @@ patch_relocs(const object_t *o, const ElfW(Rela) *r, size_t bytes)
         if (write_slot(o, slot, h->ours)) {
             last_stats.patched++;
             malloc_slots += h == MALLOC_HOOK;
+            thread_slots += h == THREAD_HOOK;
         }
         else
             last_stats.unwritable++;
@@ -325,15 +344,17 @@ provided_elsewhere(void *main_program, const char *name, void *real)
         && sym->st_shndx != SHN_UNDEF;
 }
 
-int
-_ts_got_attach(void)
+/* Attaches the hooks in `want` (ALL_HOOKS or THREAD_HOOKS). */
+static int
+attach_hooks(uint64_t want)
 {
 #if !TS_OS_HAVE_GOT_PATCH
+    (void)want;
     return -1;
 #else
     if (_ts_real_preloaded())
         return 0; /* every object already reaches us through the global scope */
-    if (atomic_load_explicit(&attached, memory_order_acquire))
+    if ((atomic_load_explicit(&attached, memory_order_acquire) & want) == want)
         return 0;
     /* Look-ups that take the loader's lock happen here, outside any
      * dl_iterate_phdr callback. */
@@ -343,17 +364,20 @@ _ts_got_attach(void)
         return -1;
     for (size_t i = 0; i < N_HOOKS; i++) {
         real[i] = _ts_real_lookup(hooks[i].name);
+        if (!(want >> i & 1))
+            continue;
         if (real[i] == NULL
-            && (i == TS_HOOK_INDEX_malloc || i == TS_HOOK_INDEX_calloc || i == TS_HOOK_INDEX_free))
-            return -1; /* no malloc/calloc/free: nothing to stand in front of */
+            && (i == TS_HOOK_INDEX_malloc || i == TS_HOOK_INDEX_calloc || i == TS_HOOK_INDEX_free
+                || i == TS_HOOK_INDEX_pthread_create))
+            return -1; /* nothing to stand in front of */
         if (provided_elsewhere(main_program, hooks[i].name, real[i]))
             return -1;
     }
     pthread_mutex_lock(&sweep_lock);
-    if (!atomic_load_explicit(&attached, memory_order_relaxed)) {
-        for (size_t i = 0; i < N_HOOKS; i++)
-            hooks[i].real = real[i];
+    if ((atomic_load_explicit(&attached, memory_order_relaxed) & want) != want) {
         if (!prepared) {
+            for (size_t i = 0; i < N_HOOKS; i++)
+                hooks[i].real = real[i];
             loader_base = (uintptr_t)getauxval(AT_BASE);
             page_size = (uintptr_t)sysconf(_SC_PAGESIZE);
             for (size_t i = 0; i < N_HOOKS; i++)
@@ -361,14 +385,29 @@ _ts_got_attach(void)
             pthread_atfork(lock_for_fork, unlock_after_fork, unlock_after_fork);
             prepared = 1;
         }
+        atomic_fetch_or_explicit(&patch_mask, want, memory_order_relaxed);
         sweep_locked(1);
-        if (malloc_slots > 0)
-            atomic_store_explicit(&attached, 1, memory_order_release);
+        int ok = want & (UINT64_C(1) << TS_HOOK_INDEX_malloc) ? malloc_slots > 0
+                                                               : thread_slots > 0;
+        if (ok)
+            atomic_fetch_or_explicit(&attached, want, memory_order_release);
     }
-    int ok = atomic_load_explicit(&attached, memory_order_relaxed);
+    int ok = (atomic_load_explicit(&attached, memory_order_relaxed) & want) == want;
     pthread_mutex_unlock(&sweep_lock);
     return ok ? 0 : -1;
 #endif
+}
+
+int
+_ts_got_attach(void)
+{
+    return attach_hooks(ALL_HOOKS);
+}
+
+int
+_ts_got_attach_threads(void)
+{
+    return attach_hooks(THREAD_HOOKS);
 }
 
 void

@@ -15,6 +15,11 @@
  * Not async-signal-safe. */
 int _ts_got_attach(void);
 
+/* As _ts_got_attach, but only pthread_create and dlsym (thread watching
+ * without memory profiling); a later _ts_got_attach adds the rest.
+ * Not async-signal-safe. */
+int _ts_got_attach_threads(void);
+
 /* Counts of the most recent sweep (for tests and diagnostics). */
 void _ts_got_stats(ts_got_stats_t *out);
 

@@ -295,6 +295,13 @@ _ts_rec_configure(uint64_t alloc_mean_bytes, uint64_t copy_mean_bytes, ts_mem_ca
 }
 
 void
+_ts_rec_set_capture(ts_mem_capture_fn capture)
+{
+    ts_mem_capture_fn none = NULL;
+    atomic_compare_exchange_strong(&capture_fn, &none, capture);
+}
+
+void
 _ts_rec_start(void)
 {
     if (!atomic_load_explicit(&region, memory_order_acquire))

@@ -74,8 +74,15 @@ void _ts_rec_frames(ts_mem_tls_t *t, ts_frame_t *frames, uint16_t *n_frames, uin
 /* Registers the pthread_atfork child handler (constructor). */
 void _ts_recorder_install_fork_handler(void);
 
+/* Registers the extension's thread watch (thread_birth.c; mem_protocol.h
+ * says what it does).  Not async-signal-safe. */
+int _ts_birth_watch(const ts_thread_watch_t *w);
+
 /* Control and consumer side, for api.c. */
 int _ts_rec_configure(uint64_t alloc_mean, uint64_t copy_mean, ts_mem_capture_fn capture);
+/* Sets the frame reader if configure() has not (thread watching without
+ * memory counting: birth frames still need it). */
+void _ts_rec_set_capture(ts_mem_capture_fn capture);
 void _ts_rec_start(void);
 void _ts_rec_stop(void);
 const ts_mem_event_t *_ts_rec_peek(void);

@@ -1,5 +1,10 @@
-"""Getting the preload library (memory and copy profiling) into the process
-before the target starts.
+"""Getting the preload library (memory and copy profiling; threads
+registered as they start) into the process before the target starts.
+
+Without memory profiling (--cpu-only) the library is attached all the same,
+with only its pthread_create hook patched in (attach_threads_in_process,
+called by session.py): no re-exec and no allocator hooks, so --cpu-only
+costs what it did, and threads still register at birth.
 
 First choice: load it into this very process and let it patch the GOT of
 every loaded object (native/preload/got_patch.c): no second interpreter
@@ -32,7 +37,8 @@ VALUE_OPTIONS = frozenset((
     "--outfile", "-o", "--cpu-percent-threshold", "--profile-only", "--profile-exclude",
     "--cpu-sampling-rate", "--allocation-sampling-rate", "--copy-sampling-rate",
     "--malloc-threshold", "--pid", "--profile-interval"))
-# options that need no preload (or run no program)
+# options that need no memory preload (or run no program); --cpu-only still
+# attaches it for threads only, from session.py
 _NO_PRELOAD = frozenset(("--cpu-only", "--help", "-h", "--version", "--pid", "--on"))
 
 
@@ -65,6 +71,19 @@ def preload_library():
 def attach_in_process():
     """Loads the preload library into this process and patches it in.
     Returns None on success, else why not (then re-execute instead)."""
+    return _attach("attach_memory")
+
+
+def attach_threads_in_process():
+    """--cpu-only (or memory impossible): loads the preload library for its
+    pthread_create hook alone, so that threads register as they start
+    (native/extension/thread_life.h); the allocator is left alone.  Returns
+    None on success, else why not (threads are then found by the drain's
+    periodic sweep, and threads shorter than a drain interval are missed)."""
+    return _attach("attach_threads")
+
+
+def _attach(how):
     if os.environ.get("TRISCOPE_ATTACH") == "preload":
         return "TRISCOPE_ATTACH=preload"
     lib = preload_library()
@@ -77,7 +96,7 @@ def attach_in_process():
         native = native_loader.import_native()
     except EngineError as e:
         return e.message
-    return native.attach_memory(lib)
+    return getattr(native, how)(lib)
 
 
 def in_stage_two():

@@ -39,8 +39,14 @@ class Session:
     def configure(self):
         """Configures the engine from the options (the one call of
         configure: the sampling rates always come from options.py) and makes
-        the at-fork hooks act on this session."""
+        the at-fork hooks act on this session.  Without memory profiling the
+        preload library is still attached, for its pthread_create hook
+        alone: threads are registered as they start and end."""
         o = self.opts
+        if o.cpu_only:
+            from triscope import launcher
+
+            launcher.attach_threads_in_process()  # else the sweep finds threads
         self.native.configure(
             interval=o.cpu_sampling_rate, virtual_time=o.use_virtual_time,
             root=self.entry_dir, profile_all=o.profile_all,

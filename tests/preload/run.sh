@@ -100,6 +100,15 @@ if [[ "$mode" != "--sanitize" ]]; then
     tally "test_interpose --attach" "$log"
     echo "$log" | grep "attach sweep" || true
 
+    # Thread watching with counting off, preloaded and attached for threads
+    # only (--cpu-only's way in).
+    "$cc" "${flags[@]}" "$here/test_thread_watch.c" "$root/native/base/os_linux.c" \
+        -o "$out/test_thread_watch" -lpthread -ldl
+    if ! log="$(LD_PRELOAD="$lib" "$out/test_thread_watch" 2>&1)"; then status=1; fi
+    tally test_thread_watch "$log"
+    if ! log="$("$out/test_thread_watch" --attach "$lib" 2>&1)"; then status=1; fi
+    tally "test_thread_watch --attach" "$log"
+
     if command -v g++ >/dev/null 2>&1; then
         g++ -std=c++17 -Wall -Wextra -Werror -O1 -fno-builtin -I"$root/native/base" \
             "$here/test_cxx_new_delete.cpp" -o "$out/test_cxx_new_delete" -ldl

@@ -14,6 +14,13 @@ ts_py_holds_gil(PyThreadState *ts)
     return ts != NULL && ts->state == 1 /* _Py_THREAD_ATTACHED */;
 }
 
+/* bind_tstate sets _status.bound as the thread starts. */
+int
+ts_py_thread_started(PyThreadState *ts)
+{
+    return ts->_status.bound && !ts->_status.unbound;
+}
+
 #define TS_TOP_FRAME(ts) ((ts)->current_frame)
 #define TS_FRAME_CODE(f) (f)->f_executable
 #define TS_FRAME_INSTR(f) (f)->instr_ptr

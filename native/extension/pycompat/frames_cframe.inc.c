@@ -24,6 +24,18 @@ ts_py_holds_gil(PyThreadState *ts)
 #endif
 }
 
+/* 3.11: the bootstrap's _PyThreadState_SetCurrent sets gilstate_counter to
+ * 1; 3.12: bind_tstate sets _status.bound. */
+int
+ts_py_thread_started(PyThreadState *ts)
+{
+#if TS_GIL_FROM_STATUS
+    return ts->_status.bound && !ts->_status.unbound;
+#else
+    return ts->gilstate_counter > 0;
+#endif
+}
+
 #define TS_TOP_FRAME(ts) ((ts)->cframe ? (ts)->cframe->current_frame : NULL)
 #define TS_FRAME_CODE(f) (f)->f_code
 #define TS_FRAME_INSTR(f) (f)->prev_instr

@@ -12,6 +12,14 @@ ts_py_holds_gil(PyThreadState *ts)
     return ts != NULL && _PyThreadState_UncheckedGet() == ts;
 }
 
+/* The new thread's bootstrap sets gilstate_counter to 1 as it binds the
+ * thread state (3.9, 3.10: _PyThreadState_Init). */
+int
+ts_py_thread_started(PyThreadState *ts)
+{
+    return ts->gilstate_counter > 0;
+}
+
 int
 ts_py_read_frames(PyThreadState *ts, ts_frame_t *out, int max, int *truncated,
                   int *top_opcode, const ts_stack_bounds_t *own)

@@ -11,6 +11,13 @@ ts_py_holds_gil(PyThreadState *ts)
 }
 
 int
+ts_py_thread_started(PyThreadState *ts)
+{
+    (void)ts;
+    return 0;
+}
+
+int
 ts_py_read_frames(PyThreadState *ts, ts_frame_t *out, int max, int *truncated,
                   int *top_opcode, const ts_stack_bounds_t *own)
 {

@@ -90,3 +90,15 @@ ts_py_thread_ident(PyThreadState *ts)
 {
     return ts->thread_id;
 }
+
+uint64_t
+ts_py_thread_serial(PyThreadState *ts)
+{
+    PyThreadState *probe = PyThreadState_New(ts->interp);
+    if (probe == NULL)
+        return 0;
+    uint64_t id = probe->id;
+    PyThreadState_Clear(probe);
+    PyThreadState_Delete(probe);
+    return id + 1;
+}

@@ -86,7 +86,21 @@ PyObject *ts_py_code_display_name(PyCodeObject *code);
 PyThreadState *ts_py_first_thread(PyThreadState *ts);
 PyThreadState *ts_py_next_thread(PyThreadState *ts);
 
-/* The pthread_t the thread state was created on.  GIL held. */
+/* The pthread_t the thread state was created on.  GIL held.  Meaningful
+ * only once ts_py_thread_started(ts). */
 unsigned long ts_py_thread_ident(PyThreadState *ts);
+
+/* 1 if the thread state is bound to its own thread.  A thread state made by
+ * _thread.start_new_thread exists before its thread runs: before 3.12 it
+ * carries its CREATOR's thread ids until the new thread's bootstrap sets
+ * them (and has gilstate_counter 0 until then); from 3.12 its ids are 0
+ * until it is bound (_status.bound).  GIL held. */
+int ts_py_thread_started(PyThreadState *ts);
+
+/* The serial number the interpreter of `ts` gives the next thread state it
+ * creates (each thread state, of every thread, takes the next: ts->id).
+ * Learned by making a thread state and deleting it again, which takes a
+ * number too.  GIL held. */
+uint64_t ts_py_thread_serial(PyThreadState *ts);
 
 #endif
