@@ -332,7 +332,8 @@ test_existing_mode_kept(void)
         CHECK(mode_of(path) == (int)modes[i]);
         unlink(path);
     }
-    /* the temporary is 0600 until then, whatever the umask */
+    /* the existing mode is given as the temporary is opened, before any
+     * content, whatever the umask */
     ts_output_file_t f;
     put_file(path, "old", 0644);
     umask(0);

@@ -16,6 +16,7 @@ are tests/c/test_profile_output.c.)
 """
 import json
 import os
+import re
 import stat
 import subprocess
 import textwrap
@@ -23,8 +24,8 @@ import threading
 
 import pytest
 
-from conftest import (PROGRAMS, PY, base_env, describe, find_file, line_record, load_json, pct,
-                      run_plain, run_triscope, truth_lines)
+from conftest import (PROGRAMS, PY, REPO, base_env, describe, find_file, line_record, load_json,
+                      pct, run_plain, run_triscope, truth_lines)
 
 BUSY = PROGRAMS / "busy.py"
 
@@ -163,6 +164,29 @@ def test_fallback_file_is_private(engine, tmp_path):
     (fallback,) = tmpdir.iterdir()
     assert _mode(fallback) == 0o600, oct(_mode(fallback))
     assert load_json(fallback)["triscope"]
+
+
+def test_every_descriptor_the_engine_opens_is_close_on_exec():
+    """Item 2: outputs and the control file (and every other file the
+    engine opens) are opened with O_CLOEXEC, and there is no stdio fopen or
+    plain dup, whose descriptors a program's child would inherit."""
+    bad = []
+    for sub in ("base", "profile", "extension"):
+        for path in sorted((REPO / "native" / sub).rglob("*.c")):
+            text = re.sub(r"/\*.*?\*/|//[^\n]*", lambda c: re.sub(r"[^\n]", " ", c.group()),
+                          path.read_text(encoding="utf-8"), flags=re.S)  # comments blanked
+            for m in re.finditer(r"\b(open|openat|fopen|dup|dup2|mkstemp)\s*\(", text):
+                depth, i = 0, m.end() - 1
+                while True:  # the call's arguments, to its closing parenthesis
+                    depth += {"(": 1, ")": -1}.get(text[i], 0)
+                    if depth == 0:
+                        break
+                    i += 1
+                call = text[m.start():i + 1]
+                if m.group(1) not in ("open", "openat") or "O_CLOEXEC" not in call:
+                    line = text.count("\n", 0, m.start()) + 1
+                    bad.append(f"{path.relative_to(REPO)}:{line}: {' '.join(call.split())}")
+    assert not bad, "\n".join(bad)
 
 
 # --------------------------------------------------------------------------
