@@ -81,15 +81,48 @@ link_target(const char *link, off_t st_size)
     }
 }
 
+/* Whether the symlink `link` (lstat *lst) may be followed: as the kernel
+ * decides with fs.protected_symlinks=1, whatever the machine's setting, not
+ * a link in a sticky world-writable directory (/tmp) owned by someone else
+ * than this user and the directory's owner.  0 with errno EACCES if not. */
+static int
+link_allowed(const char *link, const struct stat *lst)
+{
+    const char *slash = strrchr(link, '/');
+    struct stat dir;
+    int ok;
+
+    if (lst->st_uid == geteuid())
+        return 1;
+    if (!slash) {
+        ok = stat(".", &dir) == 0;
+    }
+    else if (slash == link) {
+        ok = stat("/", &dir) == 0;
+    }
+    else {
+        char *parent = strndup(link, (size_t)(slash - link));
+        ok = parent && stat(parent, &dir) == 0;
+        free(parent);
+    }
+    if (ok && (dir.st_mode & (S_ISVTX | S_IWOTH)) == (S_ISVTX | S_IWOTH) &&
+        lst->st_uid != dir.st_uid) {
+        errno = EACCES;
+        return 0;
+    }
+    return 1;
+}
+
 /* The file a write to `path` must replace: path itself, or the final target
- * of the symlinks it names (which need not exist yet).  *st: its lstat, or
- * st_mode 0 when it does not exist.  Malloc'd, or NULL with errno. */
+ * of the symlinks it names (which need not exist yet), each link allowed
+ * (link_allowed).  *st: its lstat, or st_mode 0 when it does not exist;
+ * *hops: the links followed.  Malloc'd, or NULL with errno. */
 static char *
-resolve_destination(const char *path, struct stat *st)
+resolve_destination(const char *path, struct stat *st, int *hops)
 {
     char *cur = strdup(path);
 
-    for (int hops = 0; cur; hops++) {
+    for (*hops = 0; cur; ++*hops) {
         if (lstat(cur, st) != 0) {
             if (errno != ENOENT)
                 break;
@@ -98,10 +131,12 @@ resolve_destination(const char *path, struct stat *st)
         }
         if (!S_ISLNK(st->st_mode))
             return cur;
-        if (hops == MAX_LINK_HOPS) {
+        if (*hops == MAX_LINK_HOPS) {
             errno = ELOOP;
             break;
         }
+        if (!link_allowed(cur, st))
+            break;
         char *next = link_target(cur, st->st_size);
         int saved = errno;
         free(cur);
@@ -161,27 +196,31 @@ int
 ts_output_open(const char *path, ts_output_draw_fn draw, void *ctx, ts_output_file_t *f,
                ts_error_t *err)
 {
-    struct stat st;
+    struct stat st, through;
+    int hops;
 
     f->fd = -1;
-    f->dest = f->tmp = NULL;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        /* a device, FIFO or socket, or a link to one: written in place */
-        if (!(f->dest = strdup(path)))
-            return ts_error_set(err, TS_ERR_NOMEM, ENOMEM, "out of memory");
-        f->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-        if (f->fd < 0) {
-            int saved = errno;
-            ts_output_discard(f);
-            return ts_error_set(err, TS_ERR_OS, saved, "%s", strerror(saved));
-        }
-        return 0;
+    f->tmp = NULL;
+    f->dest = resolve_destination(path, &st, &hops);
+    if (!f->dest) {
+        /* a loop, a link not allowed, or what lstat said */
     }
-    f->dest = resolve_destination(path, &st);
-    if (f->dest && S_ISDIR(st.st_mode))
+    else if (st.st_mode && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* a device, FIFO or socket (or a link to one): written in place */
+        f->fd = open(f->dest, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+    }
+    else if (!st.st_mode && hops > 0 && stat(path, &through) == 0 &&
+             !S_ISREG(through.st_mode) && !S_ISDIR(through.st_mode)) {
+        /* links that only the kernel follows (/dev/stdout to
+         * /proc/self/fd/1 to "pipe:[...]"), to a pipe, socket or device */
+        f->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    }
+    else if (S_ISDIR(st.st_mode)) {
         errno = EISDIR;
-    else if (f->dest)
+    }
+    else {
         f->fd = create_temporary(f, &st, draw ? draw : os_draw, ctx);
+    }
     if (f->fd < 0) {
         int saved = errno;
         ts_output_discard(f);

@@ -13,7 +13,10 @@
  *     following links (O_CREAT|O_EXCL|O_NOFOLLOW, a new name on EEXIST),
  *     which is renamed over the destination once complete.  A symlink (a
  *     chain of them) is followed deliberately to its final target, which is
- *     what gets replaced: the link stays a link.  The file keeps an existing
+ *     what gets replaced: the link stays a link; but, whatever the
+ *     machine's fs.protected_symlinks, another user's link in a sticky
+ *     world-writable directory (/tmp) is refused (EACCES) unless it is the
+ *     directory owner's.  The file keeps an existing
  *     destination's mode (and owner, where allowed; the temporary is 0600
  *     until then); a new one gets 0666 & ~umask.
  * Every descriptor is opened close-on-exec.

@@ -4,7 +4,8 @@
  * failure reported as its ts_error_t kind with nothing left on disk; and
  * how an output file is opened (issue 15): links planted at temporary names
  * never followed, the mode of an existing file kept and 0666 & ~umask for a
- * new one, a symlinked output left a symlink with its target replaced, a
+ * new one, a symlinked output left a symlink with its target replaced
+ * (but not another user's link in a sticky world-writable directory), a
  * FIFO or device written in place (/dev/null stays a device), every
  * descriptor close-on-exec. */
 #include "check.h"
@@ -406,6 +407,53 @@ test_symlinked_output_stays_a_link(void)
     ts_model_free(m);
 }
 
+static void
+test_links_in_sticky_dirs(void)
+{
+    char sticky[128], link[192], victim[128];
+    ts_model_t *m = sample_model();
+    ts_error_t err = {0};
+    char *got;
+
+    snprintf(sticky, sizeof sticky, "%s/sticky", outside);
+    snprintf(link, sizeof link, "%s/out.json", sticky);
+    snprintf(victim, sizeof victim, "%s/victim", outside);
+    CHECK(mkdir(sticky, 0700) == 0 && chmod(sticky, 01777) == 0);
+    CHECK(symlink(victim, link) == 0);
+    put_file(victim, "precious", 0644);
+    if (geteuid() == 0) {
+        /* another user's link in a sticky world-writable directory (what
+         * anyone can plant in /tmp): never followed, as the kernel's
+         * fs.protected_symlinks=1 would refuse it */
+        CHECK(lchown(link, 4242, 4242) == 0);
+        CHECK(ts_output_write_model(link, TS_OUTPUT_JSON, m, NULL, NULL, &err) == -1);
+        CHECK(err.kind == TS_ERR_OS && err.sys_errno == EACCES);
+        got = slurp(victim);
+        CHECK(got && strcmp(got, "precious") == 0);
+        free(got);
+        CHECK(is_link(link));
+        /* the directory's owner's link is followed */
+        CHECK(chown(sticky, 4242, 4242) == 0 && chmod(sticky, 01777) == 0);
+        CHECK(ts_output_write_model(link, TS_OUTPUT_JSON, m, NULL, NULL, &err) == 0);
+        got = slurp(victim);
+        CHECK(got && has(got, "\"program\":\"prog.py\""));
+        free(got);
+        CHECK(chown(sticky, 0, 0) == 0 && chmod(sticky, 01777) == 0);
+        CHECK(lchown(link, 0, 0) == 0);
+        put_file(victim, "precious", 0644);
+    }
+    /* one's own link is followed */
+    CHECK(ts_output_write_model(link, TS_OUTPUT_JSON, m, NULL, NULL, &err) == 0);
+    got = slurp(victim);
+    CHECK(got && has(got, "\"program\":\"prog.py\""));
+    free(got);
+    CHECK(is_link(link));
+    unlink(link);
+    unlink(victim);
+    rmdir(sticky);
+    ts_model_free(m);
+}
+
 /* A FIFO's reader: the whole content, into *arg (a capture_t). */
 static void *
 fifo_reader(void *arg)
@@ -546,6 +594,7 @@ main(void)
     RUN(test_existing_mode_kept);
     RUN(test_new_file_gets_umask);
     RUN(test_symlinked_output_stays_a_link);
+    RUN(test_links_in_sticky_dirs);
     RUN(test_fifo_written_in_place);
     RUN(test_device_written_in_place);
     RUN(test_descriptors_close_on_exec);

@@ -80,6 +80,14 @@ def test_fifo_output_written_in_place(engine, tmp_path):
     assert os.listdir(tmp_path) == ["out.json"]
 
 
+def test_dev_stdout_to_a_pipe(engine):
+    """/dev/stdout -> /proc/self/fd/1 -> "pipe:[...]": written in place."""
+    proc = run_triscope(["--json", "-o", "/dev/stdout", BUSY, "0.1"])
+    assert proc.returncode == 0 and proc.stderr == "", describe(proc)
+    assert json.loads(proc.stdout)["triscope"]
+    assert os.path.islink("/dev/stdout")
+
+
 def test_existing_0600_output_stays_0600(engine, tmp_path):
     out = tmp_path / "out.json"
     out.write_text("old")
