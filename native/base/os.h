@@ -1,6 +1,7 @@
 /* os.h -- the operating-system and architecture seam: owns every fact about
  * the platform that the rest of triscope needs (the thread pointer, signal
- * contexts, per-thread CPU clocks and timers, thread ids, relocation types).
+ * contexts, per-thread CPU clocks and timers, thread ids, random bits,
+ * relocation types).
  *
  * Contract.  Every platform provides, in os_<platform>.c and, for what must
  * stay inline on hot paths, os_<platform>_inline.h (included only here):
@@ -24,6 +25,9 @@
  *   ts_os_sigevent_for_thread() fills a sigevent that delivers a signal,
  *                               with a pointer value, to one kernel thread
  *                               (for timer_create).  Async-signal-safe.
+ *   ts_os_random_u64()          64 unpredictable bits from the kernel's
+ *                               random source (for names no one else can
+ *                               guess).  Not async-signal-safe.
  *   ts_os_reloc_kind(type)      classifies an ELF relocation type of this
  *                               architecture; TS_OS_HAVE_GOT_PATCH is 1
  *                               where the kinds are known (else every type
@@ -78,6 +82,11 @@ pid_t ts_os_tid_from_cpu_clock(clockid_t clock);
 /* Fills *sev so that a timer made with it sends `signo`, with `value` as
  * si_value.sival_ptr, to kernel thread `tid` only.  Async-signal-safe. */
 void ts_os_sigevent_for_thread(struct sigevent *sev, pid_t tid, int signo, void *value);
+
+/* 64 bits from the kernel's random source (getrandom), or, should it be
+ * unavailable, a mix of the clocks, the pid and an address: never the same
+ * twice in a process.  Not async-signal-safe. */
+uint64_t ts_os_random_u64(void);
 
 /* The kind of relocation `type` (ELF64_R_TYPE of an r_info) on this
  * architecture.  Async-signal-safe. */

@@ -1,6 +1,6 @@
 /* os_linux.c -- owns the out-of-line part of the Linux seam (os.h): thread
  * ids, the kernel's encoding of per-thread CPU clocks, thread-directed
- * timer signals, and the relocation types of x86_64 and aarch64.
+ * timer signals, random bits, and the relocation types of x86_64 and aarch64.
  *
  * Linked into the extension and into the preload library: no allocation,
  * no call of anything the preload interposes (memcpy, malloc & co), so
@@ -8,6 +8,7 @@
 #include "os.h"
 
 #include <elf.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -71,6 +72,22 @@ ts_os_sigevent_for_thread(struct sigevent *sev, pid_t tid, int signo, void *valu
     sev->_sigev_un._tid = tid; /* glibc's name; the kernel's headers and musl
                                   call it sigev_notify_thread_id */
 #endif
+}
+
+uint64_t
+ts_os_random_u64(void)
+{
+    /* Owner: any thread (atomic); the fallback's counter. */
+    static unsigned long calls;
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof v, GRND_NONBLOCK) == (ssize_t)sizeof v)
+        return v;
+    v = ts_os_clock_ns(CLOCK_REALTIME) ^ (ts_os_clock_ns(CLOCK_MONOTONIC) << 21);
+    v ^= (uint64_t)getpid() << 40 ^ (uint64_t)(uintptr_t)&v;
+    v += __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED) * 0x9E3779B97F4A7C15ULL;
+    v ^= v >> 31;
+    v *= 0xBF58476D1CE4E5B9ULL;
+    return v ^ (v >> 29);
 }
 
 ts_os_reloc_t

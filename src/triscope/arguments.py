@@ -84,10 +84,17 @@ def choose_format(ns, file_default="text"):
 
 
 def check_outfile(path):
-    """Raises UsageError unless a profile can be written at path."""
+    """Raises UsageError unless a profile can be written at path: a device
+    or FIFO (or a link to one) is written in place and needs only to be
+    writable; a file (or a symlink's final target) is replaced, so its
+    directory must be writable (native/profile/profile_output.h)."""
     if os.path.isdir(path):
         raise UsageError(f"cannot write the profile to '{path}': it is a directory")
-    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.exists(path) and not os.path.isfile(path):
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"cannot write the profile to '{path}': permission denied")
+        return
+    parent = os.path.dirname(os.path.realpath(path))
     if not os.path.isdir(parent):
         raise UsageError(f"cannot write the profile to '{path}': directory '{parent}' does not exist")
     if not os.access(parent, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):

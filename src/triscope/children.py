@@ -44,16 +44,37 @@ def prepare(session):
 
 
 def profile_path(directory):
-    return os.path.join(directory, f"child-{os.getpid()}.json")
+    """A name of this process's own for its profile in directory: the pid
+    and 64 random bits, the file created (empty, 0600) exclusively and
+    without following links, so that a pid reused during the run (a later
+    child with an earlier one's pid) never takes an earlier child's file.
+    The profile is then written over it (keeping it 0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        path = os.path.join(directory, f"child-{os.getpid()}-{os.urandom(8).hex()}.json")
+        try:
+            os.close(os.open(path, flags, 0o600))
+            return path
+        except FileExistsError:
+            continue
 
 
 def collected(directory):
-    """The child profiles written so far."""
+    """The child profiles written so far: every child-*.json in directory
+    but the empty ones (names taken by children that have not written yet)."""
     try:
-        names = sorted(os.listdir(directory))
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
         return []
-    return [os.path.join(directory, n) for n in names if n.startswith("child-") and n.endswith(".json")]
+    found = []
+    for e in entries:
+        if e.name.startswith("child-") and e.name.endswith(".json"):
+            try:
+                if e.stat(follow_symlinks=False).st_size > 0:
+                    found.append(e.path)
+            except OSError:
+                pass
+    return found
 
 
 def cleanup(directory):

@@ -34,6 +34,7 @@ class Session:
         self.control_path = None  # see triscope.control
         self.children_dir = None  # where child processes leave their profiles (triscope.children)
         self.write_dir = None     # in a child: where to leave this process's profile
+        self.child_outfile = None  # in a child: its profile's name there, once taken
         self._finishing = _thread.allocate_lock()  # one finish at a time (see _finish_on_sigterm)
 
     def configure(self):
@@ -125,6 +126,7 @@ class Session:
         self.pid = os.getpid()
         self._finishing = _thread.allocate_lock()
         self.write_dir, self.children_dir, self.control_path = directory, None, None
+        self.child_outfile = None
         self.finished = self.kill_with_sigint = False
         self.native.watch_sigterm(self._finish_on_sigterm)
         self.native.start()
@@ -191,9 +193,11 @@ class Session:
 
     def _outfile(self):
         if self.write_dir:
-            from triscope import children
+            if self.child_outfile is None:  # one name per child, however often written
+                from triscope import children
 
-            return children.profile_path(self.write_dir)
+                self.child_outfile = children.profile_path(self.write_dir)
+            return self.child_outfile
         return options.expand_outfile(self.opts.outfile)
 
     def report_kwargs(self, fmt, to_tty):
@@ -235,6 +239,8 @@ class Session:
             where = o.outfile or "standard output"
             reason = e.strerror or str(e)
         # Never lose a profile: fall back to a temporary file and say where.
+        # mkstemp creates it 0600, exclusively, without following links; the
+        # write replaces it keeping that mode (it holds source and argv).
         import tempfile
 
         suffix = {"json": ".json", "html": ".html"}.get(o.format, ".txt")
