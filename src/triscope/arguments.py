@@ -83,6 +83,16 @@ def choose_format(ns, file_default="text"):
     return file_default
 
 
+def check_report_command(ns, file_default="text"):
+    """The checks `view` and `merge` make of their parsed command line: the
+    format (choose_format), the ranges, and the outfile.  Returns the format."""
+    fmt = choose_format(ns, file_default)
+    check_ranges(ns)
+    if ns.outfile:
+        check_outfile(ns.outfile)
+    return fmt
+
+
 def check_outfile(path):
     """Raises UsageError unless a profile can be written at path: a device
     or FIFO (or a link to one) is written in place and needs only to be

@@ -41,17 +41,10 @@ def _build_parser():
 def main(argv):
     """Runs ``triscope merge`` with argv (the words after "merge"); exits."""
     ns = _build_parser().parse_args(argv)
-    fmt = arguments.choose_format(ns, file_default="json")
-    arguments.check_ranges(ns)
-    if ns.outfile:
-        arguments.check_outfile(ns.outfile)
+    fmt = arguments.check_report_command(ns, file_default="json")
     native = native_loader.import_native()
-    kwargs = report_style.report_kwargs(fmt, ns, report_style.is_terminal(ns.outfile))
     try:
-        if fmt == "html":
-            from triscope import html_assets
-
-            kwargs["html_assets"] = html_assets.load()
+        kwargs = report_style.report_kwargs(fmt, ns, report_style.is_terminal(ns.outfile))
         sys.stdout.flush()
         native.merge_profiles(ns.profiles, ns.outfile, **kwargs)
     except ValueError as e:

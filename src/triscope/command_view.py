@@ -37,10 +37,7 @@ def _build_parser():
 
 def _parse(argv):
     ns = _build_parser().parse_args(argv)
-    ns.format = arguments.choose_format(ns)
-    arguments.check_ranges(ns)
-    if ns.outfile:
-        arguments.check_outfile(ns.outfile)
+    ns.format = arguments.check_report_command(ns)
     return ns
 
 
@@ -53,13 +50,9 @@ def main(argv):
     except OSError as e:
         raise ProfileError(f"cannot read '{ns.profile}': {e.strerror or e}")
     native = native_loader.import_native()
-    kwargs = report_style.report_kwargs(ns.format, ns, report_style.is_terminal(ns.outfile))
-    kwargs["path"] = ns.outfile
     try:
-        if ns.format == "html":
-            from triscope import html_assets
-
-            kwargs["html_assets"] = html_assets.load()
+        kwargs = report_style.report_kwargs(ns.format, ns, report_style.is_terminal(ns.outfile))
+        kwargs["path"] = ns.outfile
         sys.stdout.flush()
         native.render_profile(data, **kwargs)
     except ValueError as e:

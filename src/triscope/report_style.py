@@ -40,9 +40,14 @@ def is_terminal(outfile):
 def report_kwargs(fmt, opts, to_tty):
     """format, reduced, threshold, malloc_threshold, color and width for the
     C writers, from opts (an Options or a parsed command line with the
-    report options)."""
+    report options), and html_assets for the HTML format."""
     width = _terminal_columns() if to_tty else _columns_from_environment()
-    return dict(format=fmt, reduced=opts.reduced_profile, threshold=opts.cpu_percent_threshold,
-                malloc_threshold=opts.malloc_threshold or 1e-9,  # 0 would mean "the default"
-                color=bool(to_tty and fmt == "text" and not os.environ.get("NO_COLOR")),
-                width=max(40, width))
+    kwargs = dict(format=fmt, reduced=opts.reduced_profile, threshold=opts.cpu_percent_threshold,
+                  malloc_threshold=opts.malloc_threshold or 1e-9,  # 0 would mean "the default"
+                  color=bool(to_tty and fmt == "text" and not os.environ.get("NO_COLOR")),
+                  width=max(40, width))
+    if fmt == "html":
+        from triscope import html_assets
+
+        kwargs["html_assets"] = html_assets.load()
+    return kwargs

@@ -210,10 +210,6 @@ class Session:
             python_version="%d.%d.%d" % sys.version_info[:3], version=__version__,
             ncpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
             selection=decorated.selection())
-        if fmt == "html":
-            from triscope import html_assets
-
-            kwargs["html_assets"] = html_assets.load()
         return kwargs
 
     def write_profile(self):
